@@ -1,0 +1,41 @@
+# The tutorial's commands. `make` alone lists them.
+
+CHAPTERS := ch1-blocking ch2-loop ch3-epoll-lt ch4-epoll-et ch5-tcpcork ch6-nodelay
+MODULES  := $(CHAPTERS) tools
+SHARED   := sys.go main_other.go harness_test.go server_test.go
+CH       ?= 3
+ARGS     ?=
+chapter   = $(firstword $(wildcard ch$(CH)-*))
+
+.PHONY: help run test check fmt vet sync
+
+help: ## list the targets
+	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+run: ## run chapter CH (1 to 6; default 3) with ARGS, e.g. make run CH=2 ARGS='-backlog 8'
+	@test -n "$(chapter)" || { echo "CH=$(CH): no such chapter (1 to 6)"; exit 2; }
+	cd $(chapter) && go run . $(ARGS)
+
+test: ## race-test every module in the workspace, then each one alone (GOWORK=off)
+	go test -race -count=1 work
+	@for m in $(MODULES); do \
+		echo "GOWORK=off go test $$m"; \
+		(cd $$m && GOWORK=off go test -count=1 ./...) || exit 1; \
+	done
+
+vet: ## go vet on Linux, and on macOS where the chapters only explain they need Linux
+	go vet work
+	GOOS=darwin go vet work
+
+check: ## gofmt (lists unformatted files), vet, then test
+	@out=$$(gofmt -l $(MODULES)); test -z "$$out" || { echo "gofmt -l:"; echo "$$out"; exit 1; }
+	$(MAKE) vet
+	$(MAKE) test
+
+fmt: ## gofmt every Go file
+	gofmt -w $(MODULES)
+
+sync: ## copy the shared files from ch1-blocking to the other chapters
+	@for ch in $(filter-out ch1-blocking,$(CHAPTERS)); do \
+		for f in $(SHARED); do cp ch1-blocking/$$f $$ch/$$f; done; \
+	done

@@ -1,0 +1,32 @@
+//go:build linux
+
+package main
+
+import "testing"
+
+var chapter = traits{dashes: true}
+
+// The lesson of chapter 3: with epoll, clients that connect and say nothing
+// no longer hold up anyone. (Chapter 2's server would sit in recv on the
+// first silent client; see its TestSilentClientHoldsUpTheNext.)
+func TestSilentClientsDoNotHoldUpOthers(t *testing.T) {
+	s := start(t)
+	silent := s.dial(t)
+	halfway := s.dial(t)
+	write(t, halfway, "GET / HTTP/1.0\r\n")
+	waitUntilRead(t, halfway)
+	for range 5 {
+		if got := s.get(t, simpleRequest); got != wantResponse {
+			t.Fatalf("response %q", got)
+		}
+	}
+	// The two slow clients were waited for, not forgotten.
+	write(t, halfway, "\r\n")
+	if got := readAll(t, halfway); got != wantResponse {
+		t.Fatalf("halfway client: %q", got)
+	}
+	write(t, silent, simpleRequest)
+	if got := readAll(t, silent); got != wantResponse {
+		t.Fatalf("silent client: %q", got)
+	}
+}

@@ -1,0 +1,3 @@
+module epolltutorial/tools
+
+go 1.26

@@ -1,0 +1,90 @@
+// Package layout knows how the tutorial's tree is laid out: the chapters, the
+// files they share, and how their listings may differ. Its tests hold the
+// tree to that; the doc checks and the load driver find the chapters here.
+package layout
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Chapters are the chapter folders, in reading order.
+var Chapters = []string{
+	"ch1-blocking",
+	"ch2-loop",
+	"ch3-epoll-lt",
+	"ch4-epoll-et",
+	"ch5-tcpcork",
+	"ch6-nodelay",
+}
+
+// Shared are the files that every chapter has and that are the same in all:
+// written in ch1-blocking and copied to the others by `make sync`.
+var Shared = []string{"sys.go", "main_other.go", "harness_test.go", "server_test.go"}
+
+// Root returns the repository root, found upwards from the working directory
+// by its go.work file.
+func Root() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", os.ErrNotExist
+		}
+		dir = parent
+	}
+}
+
+// Lines reads a file as lines, without their newlines.
+func Lines(path string) ([]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return strings.Split(strings.TrimSuffix(string(data), "\n"), "\n"), nil
+}
+
+// Change is one line that a diff adds (+) or removes (-).
+type Change struct {
+	Op   byte
+	Line string
+}
+
+// Diff returns the lines that turn a into b, by longest common subsequence.
+func Diff(a, b []string) []Change {
+	lcs := make([][]int, len(a)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if a[i] == b[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
+	var changes []Change
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case i < len(a) && j < len(b) && a[i] == b[j]:
+			i, j = i+1, j+1
+		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
+			changes = append(changes, Change{'+', b[j]})
+			j++
+		default:
+			changes = append(changes, Change{'-', a[i]})
+			i++
+		}
+	}
+	return changes
+}
