@@ -163,6 +163,8 @@ func accept(serverFD, flags int) (int, unix.Sockaddr, error) {
 		switch {
 		case err == nil:
 			return connFD, address, nil
+		case err == unix.EAGAIN:
+			return -1, nil, err // the queue is empty: bare, like recv's
 		case err == unix.EINTR || err == unix.ECONNABORTED:
 			// Interrupted by a signal, or the client gave up while queued.
 		case (err == unix.EMFILE || err == unix.ENFILE) && spare >= 0:
