@@ -62,15 +62,15 @@ func serve(bindAddr *unix.SockaddrInet4) error {
 	for requestEnd(request) < 0 && err == nil {
 		request, err = recv(connFD, request)
 	}
-	if requestEnd(request) < 0 {
-		dropped(address, err)
-	} else {
+	if requestEnd(request) >= 0 {
 		fmt.Fprintln(stdout, printable(request))
 		// Even a blocking send may write less than asked: loop until done.
 		out := []byte(response)
 		for err = nil; len(out) > 0 && err == nil; {
 			out, err = send(connFD, out)
 		}
+	}
+	if err != nil {
 		dropped(address, err)
 	}
 	closeFD(connFD)

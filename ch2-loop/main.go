@@ -66,14 +66,14 @@ func serve(bindAddr *unix.SockaddrInet4) error {
 		for requestEnd(request) < 0 && err == nil {
 			request, err = recv(connFD, request)
 		}
-		if end := requestEnd(request); end < 0 {
-			dropped(address, err)
-		} else {
+		if end := requestEnd(request); end >= 0 {
 			fmt.Fprintln(stdout, strings.Repeat("-", 40)+"\n"+printable(request[:end-2]))
 			out := []byte(response)
 			for err = nil; len(out) > 0 && err == nil; {
 				out, err = send(connFD, out)
 			}
+		}
+		if err != nil {
 			dropped(address, err)
 		}
 		open.close(connFD)
