@@ -336,9 +336,14 @@ func waitUntilQueued(t testing.TB, conn net.Conn, n int) {
 // through it are the server socket's own. It waits for the accept.
 func (s *server) serverSocket(t testing.TB, conn net.Conn) int {
 	t.Helper()
-	inode := "socket:[" + serverSide(t, conn).inode + "]"
 	target := -1
 	eventually(t, func() bool {
+		// A socket still in the accept queue has no inode yet: it gets one
+		// when accept gives it an fd.
+		inode := "socket:[" + serverSide(t, conn).inode + "]"
+		if inode == "socket:[0]" {
+			return false
+		}
 		for _, fd := range s.fds(t) {
 			if num, link, _ := strings.Cut(fd, " -> "); link == inode {
 				target, _ = strconv.Atoi(num)
