@@ -7,7 +7,7 @@ CH       ?= 3
 ARGS     ?=
 chapter   = $(firstword $(wildcard ch$(CH)-*))
 
-.PHONY: help run test check fmt vet sync
+.PHONY: help run test check fmt vet sync docs
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -34,6 +34,9 @@ check: ## gofmt (lists unformatted files), vet, then test
 
 fmt: ## gofmt every Go file
 	gofmt -w $(MODULES)
+
+docs: ## check the docs against the code; FIX=1 renumbers lines that only moved
+	go run ./tools/cmd/docs $(if $(filter 1,$(FIX)),-fix)
 
 sync: ## copy the shared files from ch1-blocking to the other chapters
 	@for ch in $(filter-out ch1-blocking,$(CHAPTERS)); do \
