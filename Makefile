@@ -38,6 +38,15 @@ fmt: ## gofmt every Go file
 docs: ## check the docs against the code; FIX=1 renumbers lines that only moved
 	go run ./tools/cmd/docs $(if $(filter 1,$(FIX)),-fix)
 
+.PHONY: site serve
+ADDR ?= 127.0.0.1:8000
+
+site: ## build the bilingual reading site (notes beside the code) into site/
+	go run ./tools/cmd/site -out site
+
+serve: site ## build the site and serve it on this machine (ADDR, default 127.0.0.1:8000)
+	go run ./tools/cmd/serve -dir site -addr $(ADDR)
+
 sync: ## copy the shared files from ch1-blocking to the other chapters
 	@for ch in $(filter-out ch1-blocking,$(CHAPTERS)); do \
 		for f in $(SHARED); do cp ch1-blocking/$$f $$ch/$$f; done; \

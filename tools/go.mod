@@ -1,3 +1,21 @@
 module epolltutorial/tools
 
-go 1.26
+go 1.26.0
+
+require (
+	github.com/alecthomas/chroma/v2 v2.27.0
+	github.com/chromedp/cdproto v0.159.0
+	github.com/chromedp/chromedp v0.23.0
+	github.com/yuin/goldmark v1.8.7
+	golang.org/x/net v0.48.0
+	golang.org/x/sys v0.50.0
+)
+
+require (
+	github.com/dlclark/regexp2/v2 v2.2.1 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/rakyll/hey v0.1.5 // indirect
+	golang.org/x/text v0.33.0 // indirect
+)
+
+tool github.com/rakyll/hey
