@@ -174,8 +174,8 @@ func TestSiteInChromium(t *testing.T) {
 		}
 	}
 
-	// The chapter to read: chapter 3, the heart of the tutorial, or while
-	// its READMEs are missing the first chapter that has both.
+	// The chapter to read: chapter 3, the heart of the tutorial (or the
+	// first chapter with both READMEs, in a tree where it has none).
 	chapter := layout.Chapters[2]
 	for _, ch := range append([]string{chapter}, layout.Chapters...) {
 		if readmeMissing(root, ch) == "" {
