@@ -7,7 +7,7 @@ CH       ?= 3
 ARGS     ?=
 chapter   = $(firstword $(wildcard ch$(CH)-*))
 
-.PHONY: help run test check fmt vet sync docs
+.PHONY: help run test check fmt vet sync docs load bench
 
 help: ## list the targets
 	@awk -F ':.*## ' '/^[a-z-]+:.*## / { printf "  make %-8s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
@@ -15,6 +15,13 @@ help: ## list the targets
 run: ## run chapter CH (1 to 6; default 3) with ARGS, e.g. make run CH=2 ARGS='-backlog 8'
 	@test -n "$(chapter)" || { echo "CH=$(CH): no such chapter (1 to 6)"; exit 2; }
 	cd $(chapter) && go run . $(ARGS)
+
+load: ## drive chapter CH with hey (its load.sh; under a minute), e.g. make load CH=2 ARGS=c10k
+	@test -n "$(chapter)" || { echo "CH=$(CH): no such chapter (1 to 6)"; exit 2; }
+	./$(chapter)/load.sh $(ARGS)
+
+bench: ## server CPU per request, chapters 2-6 against net/http (a few minutes)
+	cd tools && go run ./cmd/load bench $(ARGS)
 
 test: ## race-test every module in the workspace, then each one alone (GOWORK=off)
 	go test -race -count=1 work

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Drive this chapter with hey: the listen-backlog sweep at 100 concurrent clients.
+# Arguments go to the load driver (tools/cmd/load); ./load.sh -h lists them.
+# ./load.sh c10k    ten thousand idle connections, and it keeps serving
+set -euo pipefail
+cd "$(dirname "$0")/../tools"
+exec go run ./cmd/load -ch 4 "$@"
