@@ -18,10 +18,11 @@ var (
 )
 
 // The article's response, byte for byte: HTTP/1.0, so the connection closes
-// after it and the client needs no keep-alive logic.
-const response = "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\n" +
+// after it and the client needs no keep-alive logic. Every connection starts
+// from this slice; send only re-slices it, never writes to it.
+var response = []byte("HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\n" +
 	"Content-Type: text/plain\r\nContent-Length: 13\r\n\r\n" +
-	"Hello, world!"
+	"Hello, world!")
 
 func main() {
 	bindAddr := parseFlags()
@@ -67,8 +68,10 @@ func serve(bindAddr *unix.SockaddrInet4) error {
 			request, err = recv(connFD, request)
 		}
 		if end := requestEnd(request); end >= 0 {
-			fmt.Fprintln(stdout, strings.Repeat("-", 40)+"\n"+printable(request[:end-2]))
-			out := []byte(response)
+			if !*quiet {
+				fmt.Println(strings.Repeat("-", 40) + "\n" + printable(request[:end-2]))
+			}
+			out := response
 			for err = nil; len(out) > 0 && err == nil; {
 				out, err = send(connFD, out)
 			}

@@ -145,7 +145,7 @@ func TestSendSplitsTheResponse(t *testing.T) {
 	a, b := socketPair(t)
 	defer func(n int) { *split = n }(*split)
 	*split = 4
-	rest, err := send(a, []byte(response))
+	rest, err := send(a, response)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestSendSplitsTheResponse(t *testing.T) {
 	}
 	buf := make([]byte, 1024)
 	n, _ := unix.Read(b, buf)
-	if string(buf[:n]) != response {
+	if string(buf[:n]) != string(response) {
 		t.Fatalf("received %q", buf[:n])
 	}
 	unix.Close(b)

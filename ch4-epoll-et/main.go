@@ -18,10 +18,11 @@ var (
 )
 
 // The article's response, byte for byte: HTTP/1.0, so the connection closes
-// after it and the client needs no keep-alive logic.
-const response = "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\n" +
+// after it and the client needs no keep-alive logic. Every connection starts
+// from this slice; send only re-slices it, never writes to it.
+var response = []byte("HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\n" +
 	"Content-Type: text/plain\r\nContent-Length: 13\r\n\r\n" +
-	"Hello, world!"
+	"Hello, world!")
 
 func main() {
 	bindAddr := parseFlags()
@@ -115,7 +116,7 @@ func serve(bindAddr *unix.SockaddrInet4) error {
 					}
 					connections[connFD] = address
 					requests[connFD] = []byte{}
-					responses[connFD] = []byte(response)
+					responses[connFD] = response
 				}
 
 			// Data to read. A request that ends switches the socket to EPOLLOUT.
@@ -131,7 +132,9 @@ func serve(bindAddr *unix.SockaddrInet4) error {
 						drop(fd, err)
 						continue
 					}
-					fmt.Fprintln(stdout, strings.Repeat("-", 40)+"\n"+printable(requests[fd][:end-2]))
+					if !*quiet {
+						fmt.Println(strings.Repeat("-", 40) + "\n" + printable(requests[fd][:end-2]))
+					}
 				} else if err != nil && err != unix.EAGAIN {
 					drop(fd, err)
 				}

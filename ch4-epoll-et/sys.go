@@ -12,7 +12,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"net/netip"
 	"os"
 	"os/signal"
@@ -33,9 +32,6 @@ var (
 	quiet      = flag.Bool("quiet", false, "do not echo requests to stdout")
 	split      = flag.Int("split", 1, "write the response in `N` pieces, one per send (to watch TCP_CORK at work)")
 )
-
-// stdout receives the echoed requests: os.Stdout, or io.Discard under -quiet.
-var stdout io.Writer = os.Stdout
 
 // A request that grows past maxRequest without ending is dropped, so that
 // one client cannot make the server hold an unbounded buffer.
@@ -61,9 +57,6 @@ func parseFlags() *unix.SockaddrInet4 {
 		usage("-split: %d is not between 1 and 64", *split)
 	case flag.NArg() > 0:
 		usage("unexpected argument %q", flag.Arg(0))
-	}
-	if *quiet {
-		stdout = io.Discard
 	}
 	reserveFD()
 	return addr
@@ -223,7 +216,7 @@ func recv(fd int, request []byte) ([]byte, error) {
 // EAGAIN comes back bare; EPIPE and ECONNRESET are wrapped.
 func send(fd int, response []byte) ([]byte, error) {
 	piece := response
-	if size := (len(fullResponse) + *split - 1) / *split; len(piece) > size {
+	if size := (len(response) + *split - 1) / *split; len(piece) > size {
 		piece = piece[:size]
 	}
 	n, err := retryEINTR(func() (int, error) { return unix.Write(fd, piece) })
@@ -237,8 +230,6 @@ func send(fd int, response []byte) ([]byte, error) {
 	}
 	return response[n:], nil
 }
-
-var fullResponse = []byte(response)
 
 // epollCtl adds, modifies or deletes fd in the interest list of epollFD.
 // The event is built with named fields: its layout differs by architecture.
