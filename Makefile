@@ -2,7 +2,7 @@
 
 CHAPTERS := ch1-blocking ch2-loop ch3-epoll-lt ch4-epoll-et ch5-tcpcork ch6-nodelay
 MODULES  := $(CHAPTERS) tools
-SHARED   := sys.go sys_test.go main_other.go harness_test.go server_test.go
+SHARED   := sys.go main_other.go harness_test.go server_test.go
 CH       ?= 3
 ARGS     ?=
 chapter   = $(firstword $(wildcard ch$(CH)-*))

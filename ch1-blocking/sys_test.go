@@ -1,6 +1,7 @@
 //go:build linux
 
-// Unit tests of the helpers in sys.go (the same in every chapter).
+// Unit tests of the helpers in sys.go. sys.go is the same file in every
+// chapter (tools/layout checks it), so these tests live here alone.
 
 package main
 
