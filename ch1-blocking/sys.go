@@ -44,7 +44,7 @@ var (
 )
 
 // parseFlags reads the command line and returns the address to bind. Bad input
-// is a usage error: one line on stderr and exit status 2, as flag does.
+// is a usage error: a line naming it, the usage, and exit status 2, as flag does.
 func parseFlags() *unix.SockaddrInet4 {
 	flag.Parse()
 	addr, err := parseAddr(*listenAddr)
