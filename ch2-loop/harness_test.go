@@ -28,8 +28,15 @@ import (
 const serverEnv = "EPOLL_TUTORIAL_SERVE"
 
 // patience bounds every wait: far longer than anything should take, so that
-// a slow shared machine does not fail a test, while a hang still does.
-const patience = 20 * time.Second
+// a slow shared machine does not fail a test, while a hang still does. The
+// mutation tests in tools/mutants, which expect failures, shorten it through
+// EPOLL_TUTORIAL_PATIENCE.
+var patience = func() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("EPOLL_TUTORIAL_PATIENCE")); err == nil && d > 0 {
+		return d
+	}
+	return 20 * time.Second
+}()
 
 func TestMain(m *testing.M) {
 	if os.Getenv(serverEnv) == "1" {
@@ -138,6 +145,21 @@ func (s *server) signal(t testing.TB, sig unix.Signal) {
 	if err := unix.Kill(s.pid(), sig); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// threads lists the server's thread ids.
+func (s *server) threads(t testing.TB) []int {
+	entries, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", s.pid()))
+	if err != nil {
+		return nil // the server has exited; the test will say why
+	}
+	var tids []int
+	for _, e := range entries {
+		if tid, err := strconv.Atoi(e.Name()); err == nil {
+			tids = append(tids, tid)
+		}
+	}
+	return tids
 }
 
 // dial opens a client connection.

@@ -1,0 +1,123 @@
+// Package mutants undoes, one at a time, each fix that the chapters make to
+// the article's code, and checks that a named test then fails. A fix whose
+// removal no test notices is not tested; this package is how the tutorial
+// keeps its promise that every fix has a test that fails without it.
+package mutants
+
+// A Mutant is one fix undone: in Chapter's File, Old (which must occur
+// exactly once) becomes New, and Test must then fail.
+type Mutant struct {
+	Name    string // the errata anchor of the fix, in docs/en/errata.md, or the chapter's lesson
+	Chapter string
+	File    string
+	Old     string
+	New     string
+	Test    string // a go test -run pattern naming one test
+}
+
+// Mutants are the fixes and lessons, each with the test that guards it.
+var Mutants = []Mutant{
+	{
+		Name: "early-eof", Chapter: "ch3-epoll-lt", File: "sys.go",
+		Old:  "\tcase n == 0:\n\t\treturn request, errEarlyEOF",
+		New:  "\tcase n == 0:\n\t\treturn request, nil // like Python's recv returning b''",
+		Test: "TestClientLeavesBeforeTheRequestEnds/half-close",
+	},
+	{
+		Name: "early-eof", Chapter: "ch2-loop", File: "sys.go",
+		Old:  "\tcase n == 0:\n\t\treturn request, errEarlyEOF",
+		New:  "\tcase n == 0:\n\t\treturn request, nil",
+		Test: "TestClientLeavesBeforeTheRequestEnds/close",
+	},
+	{
+		Name: "et-eof-spin", Chapter: "ch4-epoll-et", File: "sys.go",
+		Old:  "\tcase n == 0:\n\t\treturn request, errEarlyEOF",
+		New:  "\tcase n == 0:\n\t\treturn request, nil",
+		Test: "TestClientLeavesBeforeTheRequestEnds/half-close",
+	},
+	{
+		// The article lets the exception end the server.
+		Name: "reset", Chapter: "ch3-epoll-lt", File: "main.go",
+		Old:  "\t\t\t\t} else if err != nil && err != unix.EAGAIN {\n\t\t\t\t\tdrop(fd, err)\n\t\t\t\t}\n\n\t\t\t// Room to write.",
+		New:  "\t\t\t\t} else if err != nil && err != unix.EAGAIN && err != errEarlyEOF && err != errTooLarge {\n\t\t\t\t\treturn err\n\t\t\t\t} else if err != nil && err != unix.EAGAIN {\n\t\t\t\t\tdrop(fd, err)\n\t\t\t\t}\n\n\t\t\t// Room to write.",
+		Test: "TestClientLeavesBeforeTheRequestEnds/reset",
+	},
+	{
+		Name: "eintr", Chapter: "ch3-epoll-lt", File: "sys.go",
+		Old:  "\tif err == unix.EINTR {\n\t\treturn 0, nil\n\t}\n",
+		New:  "",
+		Test: "TestSignalStormIsHarmless",
+	},
+	{
+		Name: "request-cap", Chapter: "ch3-epoll-lt", File: "sys.go",
+		Old:  "\tif len(request) > maxRequest {",
+		New:  "\tif false {",
+		Test: "TestOversizedRequestIsDropped",
+	},
+	{
+		Name: "emfile", Chapter: "ch3-epoll-lt", File: "sys.go",
+		Old:  "\t\tcase (err == unix.EMFILE || err == unix.ENFILE) && spare >= 0:",
+		New:  "\t\tcase false:",
+		Test: "TestOutOfFDsDropsNewConnections",
+	},
+	{
+		Name: "emfile", Chapter: "ch2-loop", File: "sys.go",
+		Old:  "\t\tcase (err == unix.EMFILE || err == unix.ENFILE) && spare >= 0:",
+		New:  "\t\tcase false:",
+		Test: "TestOutOfFDsDropsNewConnections",
+	},
+	{
+		Name: "utf8", Chapter: "ch3-epoll-lt", File: "sys.go",
+		Old:  "\tvar out strings.Builder\n",
+		New:  "\treturn string(b)\n\tvar out strings.Builder\n",
+		Test: "TestEchoIsSafeForTerminals",
+	},
+	{
+		Name: "partial-send", Chapter: "ch2-loop", File: "main.go",
+		Old:  "\t\t\tfor err = nil; len(out) > 0 && err == nil; {\n\t\t\t\tout, err = send(connFD, out)\n\t\t\t}",
+		New:  "\t\t\tout, err = send(connFD, out)",
+		Test: "TestResponseWrittenInPieces",
+	},
+	{
+		Name: "fd-leak", Chapter: "ch3-epoll-lt", File: "main.go",
+		Old:  "\t\tcloseFD(fd)\n\t\tdelete(connections, fd)",
+		New:  "\t\tdelete(connections, fd)",
+		Test: "TestNoFDLeaks",
+	},
+	{
+		Name: "stop-on-signal", Chapter: "ch3-epoll-lt", File: "sys.go",
+		Old:  "\t\tstop.Store(true)",
+		New:  "\t\t_ = stop",
+		Test: "TestStopsOnSignal",
+	},
+	{
+		Name: "lesson: accept until EAGAIN", Chapter: "ch4-epoll-et", File: "main.go",
+		Old:  "\t\t\t\tfor {\n\t\t\t\t\tconnFD, address, err := accept(",
+		New:  "\t\t\t\tfor range 1 {\n\t\t\t\t\tconnFD, address, err := accept(",
+		Test: "TestBurstOfConnections",
+	},
+	{
+		Name: "lesson: read until EAGAIN", Chapter: "ch4-epoll-et", File: "main.go",
+		Old:  "\t\t\t\tfor err == nil {\n\t\t\t\t\trequests[fd], err = recv(fd, requests[fd])\n\t\t\t\t}",
+		New:  "\t\t\t\trequests[fd], err = recv(fd, requests[fd])",
+		Test: "TestLargeRequestSentInOneWrite",
+	},
+	{
+		Name: "lesson: cork removed", Chapter: "ch5-tcpcork", File: "main.go",
+		Old:  "\t\t\t\t\tsetOption(fd, unix.IPPROTO_TCP, unix.TCP_CORK, 0)\n",
+		New:  "",
+		Test: "TestCorkJoinsTheResponseIntoOneSegment",
+	},
+	{
+		Name: "lesson: cork set", Chapter: "ch5-tcpcork", File: "main.go",
+		Old:  "\t\t\t\t\tsetOption(fd, unix.IPPROTO_TCP, unix.TCP_CORK, 1)\n",
+		New:  "",
+		Test: "TestCorkJoinsTheResponseIntoOneSegment",
+	},
+	{
+		Name: "lesson: TCP_NODELAY inherited", Chapter: "ch6-nodelay", File: "main.go",
+		Old:  "\tsetOption(serverFD, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)\n",
+		New:  "",
+		Test: "TestAcceptedSocketInheritsNoDelay",
+	},
+}
