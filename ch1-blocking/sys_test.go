@@ -153,8 +153,13 @@ func TestSendSplitsTheResponse(t *testing.T) {
 	if want := len(response) - (len(response)+3)/4; len(rest) != want {
 		t.Fatalf("-split 4: %d bytes left after one send, want %d", len(rest), want)
 	}
+	sends := 1
 	for len(rest) > 0 && err == nil {
 		rest, err = send(a, rest)
+		sends++
+	}
+	if sends != 4 {
+		t.Fatalf("-split 4: the response took %d sends, want 4", sends)
 	}
 	buf := make([]byte, 1024)
 	n, _ := unix.Read(b, buf)

@@ -2,7 +2,11 @@
 
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
 
 var chapter = traits{dashes: true}
 
@@ -29,4 +33,26 @@ func TestSilentClientsDoNotHoldUpOthers(t *testing.T) {
 	if got := readAll(t, silent); got != wantResponse {
 		t.Fatalf("silent client: %q", got)
 	}
+}
+
+// Without TCP_CORK (chapter 5 adds it), a response written in pieces leaves
+// in pieces: the first send goes out at once, since nothing is in flight
+// for Nagle's algorithm to wait on, so the response takes two segments or
+// more. Chapter 5's TestCorkJoinsTheResponseIntoOneSegment sees one.
+func TestSplitResponseLeavesInSeveralSegments(t *testing.T) {
+	s := start(t, "-split", "4")
+	conn := s.dial(t)
+	sock := s.serverSocket(t, conn)
+	write(t, conn, simpleRequest)
+	if got := readAll(t, conn); got != wantResponse {
+		t.Fatalf("response %q", got)
+	}
+	info, err := unix.GetsockoptTCPInfo(sock, unix.IPPROTO_TCP, unix.TCP_INFO)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Data_segs_out < 2 {
+		t.Fatalf("the response left in %d segment(s), want 2 or more", info.Data_segs_out)
+	}
+	t.Logf("-split 4 without a cork: %d data segments", info.Data_segs_out)
 }

@@ -210,25 +210,25 @@ func recv(fd int, request []byte) ([]byte, error) {
 	return request, nil
 }
 
-// send writes what it can of response and returns the part not yet written.
+// send writes what it can of unsent and returns the part not yet written.
 // With -split N it writes at most one Nth of the article's response per call,
 // so that a response goes out in pieces (ch5 shows what TCP_CORK does to them).
 // EAGAIN comes back bare; EPIPE and ECONNRESET are wrapped.
-func send(fd int, response []byte) ([]byte, error) {
-	piece := response
+func send(fd int, unsent []byte) ([]byte, error) {
+	piece := unsent
 	if size := (len(response) + *split - 1) / *split; len(piece) > size {
-		piece = piece[:size]
+		piece = piece[:size] // a piece of the whole response, not of what is left
 	}
 	n, err := retryEINTR(func() (int, error) { return unix.Write(fd, piece) })
 	switch {
 	case err == unix.EAGAIN:
-		return response, err
+		return unsent, err
 	case err != nil:
-		return response, os.NewSyscallError("write", err)
+		return unsent, os.NewSyscallError("write", err)
 	case n == 0:
-		return response, errShortSend
+		return unsent, errShortSend
 	}
-	return response[n:], nil
+	return unsent[n:], nil
 }
 
 // epollCtl adds, modifies or deletes fd in the interest list of epollFD.
