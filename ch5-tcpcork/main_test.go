@@ -19,31 +19,18 @@ func TestCorkJoinsTheResponseIntoOneSegment(t *testing.T) {
 	s := start(t, "-split", "4")
 	conn := s.dial(t)
 	sock := s.serverSocket(t, conn)
-	if cork := getsockopt(t, sock, unix.TCP_CORK); cork != 0 {
+	if cork := tcpOption(t, sock, unix.TCP_CORK); cork != 0 {
 		t.Fatalf("TCP_CORK = %d before the request, want 0", cork)
 	}
 	write(t, conn, simpleRequest)
 	if got := readAll(t, conn); got != wantResponse {
 		t.Fatalf("response %q", got)
 	}
-	info, err := unix.GetsockoptTCPInfo(sock, unix.IPPROTO_TCP, unix.TCP_INFO)
-	if err != nil {
-		t.Fatal(err)
+	if segments := dataSegmentsOut(t, sock); segments != 1 {
+		t.Errorf("the response left in %d segments, want 1", segments)
 	}
-	if info.Data_segs_out != 1 {
-		t.Errorf("the response left in %d segments, want 1", info.Data_segs_out)
-	}
-	if cork := getsockopt(t, sock, unix.TCP_CORK); cork != 0 {
+	if cork := tcpOption(t, sock, unix.TCP_CORK); cork != 0 {
 		t.Errorf("TCP_CORK = %d after the response, want 0", cork)
 	}
 	s.stdout.waitFor(t, "GET / HTTP/1.0")
-}
-
-func getsockopt(t *testing.T, fd, option int) int {
-	t.Helper()
-	value, err := unix.GetsockoptInt(fd, unix.IPPROTO_TCP, option)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return value
 }

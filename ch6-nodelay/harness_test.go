@@ -387,6 +387,28 @@ func (s *server) serverSocket(t testing.TB, conn net.Conn) int {
 	return fd
 }
 
+// tcpOption reads an IPPROTO_TCP option of a socket, such as one that
+// serverSocket returned.
+func tcpOption(t testing.TB, fd, option int) int {
+	t.Helper()
+	value, err := unix.GetsockoptInt(fd, unix.IPPROTO_TCP, option)
+	if err != nil {
+		t.Fatal(os.NewSyscallError("getsockopt", err))
+	}
+	return value
+}
+
+// dataSegmentsOut returns how many segments carrying data a socket has sent
+// (tcpi_data_segs_out in TCP_INFO).
+func dataSegmentsOut(t testing.TB, fd int) uint32 {
+	t.Helper()
+	info, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
+	if err != nil {
+		t.Fatal(os.NewSyscallError("getsockopt TCP_INFO", err))
+	}
+	return info.Data_segs_out
+}
+
 // lines collects what the server writes to stdout or stderr, line by line.
 type lines struct {
 	mu      sync.Mutex

@@ -18,11 +18,7 @@ func TestAcceptedSocketInheritsNoDelay(t *testing.T) {
 	s := start(t)
 	conn := s.dial(t)
 	sock := s.serverSocket(t, conn)
-	nodelay, err := unix.GetsockoptInt(sock, unix.IPPROTO_TCP, unix.TCP_NODELAY)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if nodelay != 1 {
+	if nodelay := tcpOption(t, sock, unix.TCP_NODELAY); nodelay != 1 {
 		t.Fatalf("TCP_NODELAY = %d on the accepted socket, want 1", nodelay)
 	}
 	write(t, conn, simpleRequest)
