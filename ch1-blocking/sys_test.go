@@ -25,9 +25,10 @@ func naiveRequestEnd(buf []byte) int {
 	return -1
 }
 
-// FuzzRequestEnd checks requestEnd against its specification, and that a
-// request read in two pieces ends where the whole one does. The seeds run in
-// every `go test`; `go test -fuzz FuzzRequestEnd` searches further.
+// FuzzRequestEnd checks requestEnd against its specification, both on the
+// whole buffer and fed as a loop feeds it: the bytes arrive in two pieces, and
+// the second call is told how much the first one saw. The seeds run in every
+// `go test`; `go test -fuzz FuzzRequestEnd` searches further.
 func FuzzRequestEnd(f *testing.F) {
 	for _, seed := range []string{
 		"", "\n", "\n\n", "\r\n\r\n", "\n\r\n", "\r\n\r",
@@ -39,17 +40,55 @@ func FuzzRequestEnd(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, buf []byte, cut uint8) {
 		want := naiveRequestEnd(buf)
-		if got := requestEnd(buf); got != want {
+		if got := requestEnd(buf, 0, eol1, eol2); got != want {
 			t.Fatalf("requestEnd(%q) = %d, want %d", buf, got, want)
 		}
-		// The loops call requestEnd on every prefix as bytes arrive: it must
-		// not see an end before the whole marker is there.
+		// The first piece must not show an end before the whole marker is
+		// there; if it shows none, the second call finds the whole's end.
 		k := int(cut) % (len(buf) + 1)
-		got := requestEnd(buf[:k])
+		got := requestEnd(buf[:k], 0, eol1, eol2)
 		if want >= 0 && k >= want && got != want || (want < 0 || k < want) && got != -1 {
 			t.Fatalf("requestEnd(%q[:%d]) = %d, whole ends at %d", buf, k, got, want)
 		}
+		if got < 0 {
+			if got := requestEnd(buf, k, eol1, eol2); got != want {
+				t.Fatalf("requestEnd(%q, seen %d) = %d, want %d", buf, k, got, want)
+			}
+		}
 	})
+}
+
+// requestEnd looks only at what it has not seen, plus the bytes a marker split
+// by the last read may begin with: a request that trickles in byte by byte is
+// scanned once, not once per byte. A marker wholly inside the part already
+// seen is not looked for again (the caller would have found it then).
+func TestRequestEndScansOnlyNewBytes(t *testing.T) {
+	buf := []byte("GET /\n\nxyz")
+	if got := requestEnd(buf, 7, eol1, eol2); got != -1 {
+		t.Fatalf("requestEnd(%q, seen 7) = %d: it scanned bytes seen before", buf, got)
+	}
+	// Split markers: "\n" seen, "\n" new; "\n\r" seen, "\n" new.
+	for _, c := range []struct {
+		buf  string
+		seen int
+	}{{"GET /\n\n", 6}, {"GET /\n\r\n", 7}, {"GET /\n\r\n", 6}} {
+		if got := requestEnd([]byte(c.buf), c.seen, eol1, eol2); got != len(c.buf) {
+			t.Errorf("requestEnd(%q, seen %d) = %d, want %d", c.buf, c.seen, got, len(c.buf))
+		}
+	}
+}
+
+// BenchmarkTrickle feeds requestEnd a 64 KiB request one byte at a time, as a
+// slow client can: linear in the request's size.
+func BenchmarkTrickle(b *testing.B) {
+	request := append(bytes.Repeat([]byte("x"), maxRequest-4), "\r\n\r\n"...)
+	for b.Loop() {
+		for n := 1; n <= len(request); n++ {
+			if requestEnd(request[:n], n-1, eol1, eol2) >= 0 && n != len(request) {
+				b.Fatal("early end")
+			}
+		}
+	}
 }
 
 func TestPrintable(t *testing.T) {
@@ -142,32 +181,103 @@ func TestRecvNamesTheSyscall(t *testing.T) {
 	}
 }
 
+// -split N writes the response in exactly N pieces, for every N the flag
+// takes, each piece one send; what arrives is the response.
 func TestSendSplitsTheResponse(t *testing.T) {
-	a, b := socketPair(t)
 	defer func(n int) { *split = n }(*split)
-	*split = 4
-	rest, err := send(a, response)
-	if err != nil {
-		t.Fatal(err)
+	for n := 1; n <= 64; n++ {
+		*split = n
+		a, b := socketPair(t)
+		rest, sends := response, 0
+		var err error
+		for len(rest) > 0 && err == nil {
+			rest, err = send(a, rest)
+			sends++
+		}
+		if err != nil || sends != n {
+			t.Errorf("-split %d: the response took %d sends (%v), want %d", n, sends, err, n)
+		}
+		buf := make([]byte, 1024)
+		if got, _ := unix.Read(b, buf); string(buf[:max(got, 0)]) != string(response) {
+			t.Errorf("-split %d: received %q", n, buf[:max(got, 0)])
+		}
 	}
-	if want := len(response) - (len(response)+3)/4; len(rest) != want {
-		t.Fatalf("-split 4: %d bytes left after one send, want %d", len(rest), want)
-	}
-	sends := 1
-	for len(rest) > 0 && err == nil {
-		rest, err = send(a, rest)
-		sends++
-	}
-	if sends != 4 {
-		t.Fatalf("-split 4: the response took %d sends, want 4", sends)
-	}
-	buf := make([]byte, 1024)
-	n, _ := unix.Read(b, buf)
-	if string(buf[:n]) != string(response) {
-		t.Fatalf("received %q", buf[:n])
-	}
+	a, b := socketPair(t)
 	unix.Close(b)
 	if _, err := send(a, []byte("x")); !errors.Is(err, unix.EPIPE) || !strings.HasPrefix(err.Error(), "write: ") {
 		t.Fatalf("send to a closed peer: %v, want write: broken pipe", err)
+	}
+}
+
+// Out of fds, accept sheds every connection queued on a non-blocking
+// listening socket, one line on stderr each, and returns EAGAIN only once
+// the queue is empty; the spare fd is back in reserve after.
+func TestAcceptShedsTheQueueWhenOutOfFDs(t *testing.T) {
+	server, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(server)
+	if err := unix.Bind(server, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Listen(server, 8); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := unix.Getsockname(server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clients []int
+	for range 3 {
+		c, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unix.Close(c)
+		if err := unix.Connect(c, sa); err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	if err := reserveFD(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { unix.Close(spare); spare = -1 }()
+	// No room for one more fd in this process while accept runs.
+	var limit unix.Rlimit
+	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &limit); err != nil {
+		t.Fatal(err)
+	}
+	probe, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(probe)
+	full := limit
+	full.Cur = uint64(probe)
+	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &full); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = accept(server, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &limit); err != nil {
+		t.Fatal(err)
+	}
+	if err != unix.EAGAIN {
+		t.Fatalf("accept out of fds = %v, want EAGAIN once every connection is shed", err)
+	}
+	if fd, _, err := unix.Accept4(server, unix.SOCK_CLOEXEC); err != unix.EAGAIN {
+		unix.Close(fd)
+		t.Fatalf("accept returned with connections still queued (accept4: %v)", err)
+	}
+	if spare < 0 {
+		t.Fatal("the spare fd was not taken back")
+	}
+	for i, c := range clients {
+		// Each client was accepted and closed: it reads EOF (or a reset).
+		buf := make([]byte, 1)
+		if n, err := unix.Read(c, buf); n != 0 || err != nil && err != unix.ECONNRESET {
+			t.Errorf("client %d: read = %d, %v; want the connection closed", i, n, err)
+		}
 	}
 }

@@ -2,8 +2,9 @@
 
 // This file is the same in every chapter: `make sync` copies it from
 // ch1-blocking, and `make test` fails if a copy drifts. It holds what the
-// article gets from Python for free (flag parsing, the socket methods' error
-// handling) so that main.go can stay a line-by-line port of the listing.
+// article's Python gets from its standard library (flag parsing, the socket
+// methods' error handling, print) so that main.go can stay a line-by-line
+// port of the article's listing.
 
 package main
 
@@ -12,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"os/signal"
@@ -20,6 +22,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/sys/unix"
@@ -43,6 +46,11 @@ var (
 	errShortSend = errors.New("send wrote nothing")
 )
 
+// stdout is where main.go echoes requests, as the article's print does:
+// os.Stdout, io.Discard under -quiet, and in the epoll chapters a queue that
+// never blocks the event loop (see stopOnSignal).
+var stdout io.Writer = os.Stdout
+
 // parseFlags reads the command line and returns the address to bind. Bad input
 // is a usage error: a line naming it, the usage, and exit status 2, as flag does.
 func parseFlags() *unix.SockaddrInet4 {
@@ -58,7 +66,10 @@ func parseFlags() *unix.SockaddrInet4 {
 	case flag.NArg() > 0:
 		usage("unexpected argument %q", flag.Arg(0))
 	}
-	reserveFD()
+	if *quiet {
+		stdout = io.Discard
+	}
+	must("open", reserveFD())
 	return addr
 }
 
@@ -102,15 +113,50 @@ func sockaddrString(sa unix.Sockaddr) string {
 	return fmt.Sprintf("%v", sa)
 }
 
+// named gives a bare errno, as x/sys/unix returns it, the name of the system
+// call that failed. nil stays nil, and an error that already says where it
+// comes from (or is one of this file's own) is returned as it is.
+func named(call string, err error) error {
+	if errno, ok := err.(unix.Errno); ok {
+		return os.NewSyscallError(call, errno)
+	}
+	return err
+}
+
+// must ends the program when a call it cannot go on without has failed: the
+// set-up of the listening socket and the epoll instance, or epoll_wait
+// itself. It writes one line naming the call and exits with status 1; the
+// kernel closes every fd of an exiting process.
+func must(call string, err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, named(call, err))
+		os.Exit(1)
+	}
+}
+
+// report writes a failed call on stderr, one line, and the server goes on.
+// EAGAIN is not a failure: it only says "not now", so it is not reported.
+func report(call string, err error) {
+	if err != nil && err != unix.EAGAIN {
+		fmt.Fprintln(os.Stderr, named(call, err))
+	}
+}
+
+// dropped reports on stderr why the server gave up on a client, if it did.
+func dropped(address unix.Sockaddr, why error) {
+	if why != nil {
+		fmt.Fprintf(os.Stderr, "%s: dropped: %v\n", sockaddrString(address), why)
+	}
+}
+
 // announce writes the one line that tells a reader (and the tests) that the
 // server is ready, with the port the kernel really bound: -addr may say 0.
-func announce(serverFD int) error {
+// Every chapter calls it once its signal handling is in place, so a signal
+// sent as soon as the line appears is handled like any other.
+func announce(serverFD int) {
 	sa, err := unix.Getsockname(serverFD)
-	if err != nil {
-		return os.NewSyscallError("getsockname", err)
-	}
+	must("getsockname", err)
 	fmt.Fprintf(os.Stderr, "listening on %s\n", sockaddrString(sa))
-	return nil
 }
 
 // setOption sets an integer socket option. Every option the chapters set
@@ -118,7 +164,7 @@ func announce(serverFD int) error {
 // so a failure is reported on stderr and the server carries on.
 func setOption(fd, level, option, value int) {
 	if err := unix.SetsockoptInt(fd, level, option, value); err != nil {
-		report(fmt.Errorf("setsockopt %s=%d on fd %d: %w", optionNames[option], value, fd, err))
+		report("setsockopt", fmt.Errorf("setsockopt %s=%d on fd %d: %w", optionNames[option], value, fd, err))
 	}
 }
 
@@ -128,28 +174,42 @@ var optionNames = map[int]string{
 	unix.TCP_CORK:     "TCP_CORK",
 }
 
-// spare is an fd held in reserve for accept's EMFILE handling.
+// interest is the event that epoll_ctl takes: the events to watch fd for,
+// and the fd itself as the data that epoll_wait hands back with them. It is
+// built with named fields because its layout differs by architecture.
+func interest(fd int, events uint32) *unix.EpollEvent {
+	return &unix.EpollEvent{Events: events, Fd: int32(fd)}
+}
+
+// spare is an fd held in reserve for accept's EMFILE handling. It is taken
+// at start-up, where failing to take it ends the program (a server with no
+// fd to spare could not run for long), and taken back each time shed has
+// used it, which cannot fail: shed has just closed an fd of its own.
 var spare = -1
 
-func reserveFD() {
+func reserveFD() error {
 	fd, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		report(os.NewSyscallError("open /dev/null", err))
-		return
+		return named("open /dev/null", err)
 	}
 	spare = fd
+	return nil
 }
 
 // accept takes the next connection off the listen queue. flags go to
 // accept4(2): a new socket does not inherit O_NONBLOCK from the listening
-// socket, so the epoll chapters ask for SOCK_NONBLOCK here.
+// socket, so the epoll chapters ask for SOCK_NONBLOCK here. EINTR (a signal)
+// and ECONNABORTED (a client that gave up while queued) are retried; EAGAIN,
+// from a non-blocking listening socket whose queue is empty, comes back bare.
 //
 // When the process is out of file descriptors (EMFILE, or ENFILE for the whole
 // system), the connection stays queued and the listening socket stays
-// readable: a level-triggered loop would wake up at once, fail again, and spin.
-// Instead accept gives up its spare fd, takes the connection, closes it (the
-// client sees the connection closed), reports it on stderr and tries again,
-// until the queue is empty.
+// readable: a level-triggered loop would wake up at once, fail again, and
+// spin, and a blocking one would leave the client waiting. Instead accept
+// sheds: it gives up its spare fd, takes the connection, closes it (the
+// client sees the connection closed), reports it on stderr, and takes the
+// spare back. A non-blocking listening socket is shed until its queue is
+// empty (EAGAIN); a blocking one, one connection per call.
 func accept(serverFD, flags int) (int, unix.Sockaddr, error) {
 	for {
 		connFD, address, err := unix.Accept4(serverFD, flags)
@@ -159,31 +219,39 @@ func accept(serverFD, flags int) (int, unix.Sockaddr, error) {
 		case err == unix.EAGAIN:
 			return -1, nil, err // the queue is empty: bare, like recv's
 		case err == unix.EINTR || err == unix.ECONNABORTED:
-			// Interrupted by a signal, or the client gave up while queued.
-		case (err == unix.EMFILE || err == unix.ENFILE) && spare >= 0:
-			// accept4 fails this way before it looks at the queue, so stop
-			// as soon as there is nothing left to shed.
-			if !shed(serverFD, err) {
-				return -1, nil, unix.EAGAIN
+		case err == unix.EMFILE || err == unix.ENFILE:
+			if err := shed(serverFD, err); err != nil {
+				return -1, nil, err
 			}
 		default:
-			return -1, nil, os.NewSyscallError("accept4", err)
+			return -1, nil, named("accept4", err)
 		}
 	}
 }
 
-// shed closes the spare fd, accepts one connection with it and closes that.
-// It reports whether there was a connection to shed.
-func shed(serverFD int, cause error) bool {
+// shed closes the spare fd, accepts one connection in its place and closes
+// that, then takes the spare back. It returns nil when it shed a connection
+// or accept4 was only interrupted (accept then tries again), EAGAIN when the
+// queue is empty, and any other failure named.
+func shed(serverFD int, cause error) error {
+	if spare < 0 && reserveFD() != nil {
+		return named("accept4", cause) // reported; the next EMFILE tries again
+	}
 	closeFD(spare)
 	spare = -1
 	connFD, address, err := unix.Accept4(serverFD, unix.SOCK_CLOEXEC)
 	if err == nil {
-		report(fmt.Errorf("accept4: %w: closed the connection from %s", cause, sockaddrString(address)))
+		report("accept4", fmt.Errorf("accept4: %w: closed the connection from %s", cause, sockaddrString(address)))
 		closeFD(connFD)
 	}
-	reserveFD()
-	return err == nil
+	report("open", reserveFD())
+	switch err {
+	case nil, unix.EINTR, unix.ECONNABORTED:
+		return nil
+	case unix.EAGAIN:
+		return err
+	}
+	return named("accept4", err)
 }
 
 // recv reads what has arrived, at most 1024 bytes as in the article, and
@@ -191,7 +259,7 @@ func shed(serverFD int, cause error) bool {
 //   - EAGAIN, bare: nothing to read now (non-blocking sockets only);
 //   - errEarlyEOF: read returned 0, the client sent FIN;
 //   - errTooLarge: request has grown past maxRequest;
-//   - anything else, such as ECONNRESET, wrapped with the syscall's name.
+//   - anything else, such as ECONNRESET, named "read".
 func recv(fd int, request []byte) ([]byte, error) {
 	var buf [1024]byte
 	n, err := retryEINTR(func() (int, error) { return unix.Read(fd, buf[:]) })
@@ -199,7 +267,7 @@ func recv(fd int, request []byte) ([]byte, error) {
 	case err == unix.EAGAIN:
 		return request, err
 	case err != nil:
-		return request, os.NewSyscallError("read", err)
+		return request, named("read", err)
 	case n == 0:
 		return request, errEarlyEOF
 	}
@@ -210,58 +278,71 @@ func recv(fd int, request []byte) ([]byte, error) {
 	return request, nil
 }
 
-// send writes what it can of unsent and returns the part not yet written.
-// With -split N it writes at most one Nth of the article's response per call,
-// so that a response goes out in pieces (ch5 shows what TCP_CORK does to them).
-// EAGAIN comes back bare; EPIPE and ECONNRESET are wrapped.
-func send(fd int, unsent []byte) ([]byte, error) {
-	piece := unsent
-	if size := (len(response) + *split - 1) / *split; len(piece) > size {
-		piece = piece[:size] // a piece of the whole response, not of what is left
+// requestEnd returns the length of the request up to and including its first
+// end marker, eol1 or eol2 (the article's EOL1 and EOL2), or -1 when neither
+// has arrived. The caller has looked at request[:seen] before and found no
+// marker there, so only the bytes from seen on, and the few before them that
+// a marker split across two reads may start with, are searched: a request
+// that trickles in one byte at a time costs linear time, not quadratic.
+func requestEnd(request []byte, seen int, eol1, eol2 []byte) int {
+	end := -1
+	for _, eol := range [][]byte{eol1, eol2} {
+		start := max(seen-len(eol)+1, 0)
+		if i := bytes.Index(request[start:], eol); i >= 0 && (end < 0 || start+i+len(eol) < end) {
+			end = start + i + len(eol)
+		}
 	}
+	return end
+}
+
+// send writes what it can of unsent and returns the part not yet written.
+// EAGAIN comes back bare; EPIPE and ECONNRESET are named "write".
+//
+// With -split N, one call writes at most up to the next Nth of the chapter's
+// response: the pieces end at k×len/N bytes for k = 1 … N, so the response
+// takes exactly N writes (ch5 shows what TCP_CORK does to them). That makes
+// send depend on main.go's response; every chapter sends only that.
+func send(fd int, unsent []byte) ([]byte, error) {
+	piece := unsent[:pieceEnd(len(response), len(response)-len(unsent), *split)]
 	n, err := retryEINTR(func() (int, error) { return unix.Write(fd, piece) })
 	switch {
 	case err == unix.EAGAIN:
 		return unsent, err
 	case err != nil:
-		return unsent, os.NewSyscallError("write", err)
+		return unsent, named("write", err)
 	case n == 0:
 		return unsent, errShortSend
 	}
 	return unsent[n:], nil
 }
 
-// epollCtl adds, modifies or deletes fd in the interest list of epollFD.
-// The event is built with named fields: its layout differs by architecture.
-func epollCtl(epollFD, op, fd int, events uint32) error {
-	event := unix.EpollEvent{Events: events, Fd: int32(fd)}
-	return os.NewSyscallError("epoll_ctl", unix.EpollCtl(epollFD, op, fd, &event))
-}
-
-// epollWait waits up to msec milliseconds for events. A signal interrupts
-// epoll_wait with EINTR whatever SA_RESTART says, and Go's scheduler sends
-// SIGURG to preempt goroutines, so EINTR is common: it counts as no events.
-func epollWait(epollFD int, events []unix.EpollEvent, msec int) (int, error) {
-	n, err := unix.EpollWait(epollFD, events, msec)
-	if err == unix.EINTR {
-		return 0, nil
+// pieceEnd returns how many bytes, from byte sent of a whole of total bytes,
+// are left before the end of the current piece when the whole is cut into
+// pieces at k×total/pieces (k = 1 … pieces).
+func pieceEnd(total, sent, pieces int) int {
+	for k := 1; k <= pieces; k++ {
+		if end := k * total / pieces; end > sent {
+			return end - sent
+		}
 	}
-	return n, os.NewSyscallError("epoll_wait", err)
+	return total - sent
 }
 
 // closeFD closes fd and reports a failure. EINTR is not retried: Linux has
 // released the fd before close returns, and a second close could close an fd
 // that another accept has just been given (see Go's internal/poll).
 func closeFD(fd int) {
-	if err := unix.Close(fd); err != nil {
-		report(os.NewSyscallError("close", err))
-	}
+	report("close", unix.Close(fd))
 }
 
 // shutdown ends both directions of a connection, as the article's
-// shutdown(socket.SHUT_RDWR). The peer reads EOF.
-func shutdown(fd int) error {
-	return os.NewSyscallError("shutdown", unix.Shutdown(fd, unix.SHUT_RDWR))
+// shutdown(socket.SHUT_RDWR): the peer reads EOF, and epoll reports EPOLLHUP.
+// ENOTCONN means the peer has reset the connection already; the hang-up is
+// then reported anyway, so there is nothing to say on stderr.
+func shutdown(fd int) {
+	if err := unix.Shutdown(fd, unix.SHUT_RDWR); err != unix.ENOTCONN {
+		report("shutdown", err)
+	}
 }
 
 func retryEINTR(call func() (int, error)) (int, error) {
@@ -274,34 +355,6 @@ func retryEINTR(call func() (int, error)) (int, error) {
 			return n, err
 		}
 	}
-}
-
-// dropped reports on stderr why the server gave up on a client, if it did.
-func dropped(address unix.Sockaddr, why error) {
-	if why != nil {
-		fmt.Fprintf(os.Stderr, "%s: dropped: %v\n", sockaddrString(address), why)
-	}
-}
-
-// report writes an error on stderr, one line. EAGAIN is not an error: it only
-// says "not now", so it is not reported.
-func report(err error) {
-	if err != nil && err != unix.EAGAIN {
-		fmt.Fprintln(os.Stderr, err)
-	}
-}
-
-// requestEnd returns the length of the request at the start of buf, up to and
-// including the first "\n\n" or "\n\r\n" (the article's EOL1 and EOL2), or -1
-// when neither has arrived yet.
-func requestEnd(buf []byte) int {
-	end := -1
-	for _, eol := range [][]byte{eol1, eol2} {
-		if i := bytes.Index(buf, eol); i >= 0 && (end < 0 || i+len(eol) < end) {
-			end = i + len(eol)
-		}
-	}
-	return end
 }
 
 // printable makes request bytes safe to echo on a terminal: bytes that are
@@ -325,9 +378,12 @@ func printable(b []byte) string {
 	return out.String()
 }
 
-// stopOnSignal returns a flag that turns true on SIGINT or SIGTERM. The epoll
-// loops check it every time epoll_wait returns, at least once a second thanks
-// to the article's one-second timeout. A second signal kills the process.
+// stopOnSignal readies an event loop: it returns a flag that turns true on
+// SIGINT or SIGTERM, which the loop checks every time epoll_wait returns (at
+// least once a second, thanks to the article's one-second timeout); a second
+// signal kills the process. Unless -quiet, it also puts an echoQueue between
+// the loop and stdout, since a write to a terminal or pipe that nobody reads
+// would block the loop and every client with it.
 func stopOnSignal() *atomic.Bool {
 	stop := new(atomic.Bool)
 	signals := make(chan os.Signal, 1)
@@ -338,7 +394,97 @@ func stopOnSignal() *atomic.Bool {
 		fmt.Fprintf(os.Stderr, "%v: closing down\n", sig)
 		stop.Store(true)
 	}()
+	if stdout == os.Stdout {
+		stdout = newEchoQueue(os.Stdout, maxEchoQueue)
+	}
 	return stop
+}
+
+// maxEchoQueue bounds the echoes waiting for a slow stdout, in bytes.
+const maxEchoQueue = 1 << 20
+
+// echoQueue is an io.Writer that never blocks: each Write is queued, and a
+// goroutine writes the queue out. When stdout does not keep up and the queue
+// holds max bytes, further echoes are dropped, and stderr says so once, with
+// a count when stdout takes writes again.
+type echoQueue struct {
+	mu      sync.Mutex
+	queue   [][]byte
+	size    int // bytes in queue
+	max     int
+	dropped int // echoes dropped since stdout last kept up
+	wake    chan struct{}
+	idle    chan struct{} // closed and replaced when the queue empties
+}
+
+func newEchoQueue(w io.Writer, max int) *echoQueue {
+	q := &echoQueue{max: max, wake: make(chan struct{}, 1), idle: make(chan struct{})}
+	go q.run(w)
+	return q
+}
+
+func (q *echoQueue) Write(p []byte) (int, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.size+len(p) > q.max {
+		if q.dropped == 0 {
+			fmt.Fprintln(os.Stderr, "stdout is not keeping up: requests are not echoed until it does")
+		}
+		q.dropped++
+		return len(p), nil
+	}
+	q.queue = append(q.queue, bytes.Clone(p))
+	q.size += len(p)
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (q *echoQueue) run(w io.Writer) {
+	for range q.wake {
+		q.mu.Lock()
+		batch := q.queue
+		q.queue = nil
+		q.mu.Unlock()
+		for _, p := range batch {
+			if _, err := w.Write(p); err != nil {
+				report("write stdout", err)
+			}
+		}
+		q.mu.Lock()
+		for _, p := range batch {
+			q.size -= len(p)
+		}
+		if q.dropped > 0 && q.size == 0 {
+			fmt.Fprintf(os.Stderr, "stdout kept up again: %d requests were not echoed\n", q.dropped)
+			q.dropped = 0
+		}
+		if len(q.queue) == 0 {
+			close(q.idle)
+			q.idle = make(chan struct{})
+		}
+		q.mu.Unlock()
+	}
+}
+
+// flushEcho gives the echoes still queued when the loop ends up to half a
+// second to reach stdout, then lets the server exit without them.
+func flushEcho() {
+	q, ok := stdout.(*echoQueue)
+	if !ok {
+		return
+	}
+	q.mu.Lock()
+	empty, idle := q.size == 0, q.idle
+	q.mu.Unlock()
+	if !empty {
+		select {
+		case <-idle:
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
 
 // openFDs is the set of fds that a blocking chapter has open. Python's
