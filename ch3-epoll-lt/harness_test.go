@@ -56,6 +56,14 @@ const wantResponse = "HTTP/1.0 200 OK\r\n" +
 
 const simpleRequest = "GET / HTTP/1.0\r\nHost: test\r\n\r\n"
 
+// requestWithBody is a request that does not end at its empty line: 3,000
+// bytes of body follow, in the same write.
+var requestWithBody = "POST / HTTP/1.0\r\nContent-Length: 3000\r\n\r\n" + strings.Repeat("b", 3000)
+
+// tcpFinWait2 is a socket's state in /proc/net/tcp after an orderly close,
+// until the peer's FIN arrives.
+const tcpFinWait2 = 5
+
 // serverCommand returns the command that runs the chapter with args.
 func serverCommand(args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
@@ -80,12 +88,25 @@ type server struct {
 // with SIGKILL when the test ends, if it is still running then.
 func start(t testing.TB, flags ...string) *server {
 	t.Helper()
+	return startWith(t, nil, flags...)
+}
+
+// startWith is start with the server's stdout given: nil for a pipe that the
+// test reads into s.stdout, or a file of the test's choosing.
+func startWith(t testing.TB, stdoutFile *os.File, flags ...string) *server {
+	t.Helper()
 	args := append([]string{"-addr", "127.0.0.1:0"}, flags...)
 	s := &server{t: t, stdout: newLines(), stderr: newLines(), exited: make(chan struct{})}
 	s.cmd = serverCommand(args...)
-	stdout, err := s.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
+	var stdout io.Reader = strings.NewReader("")
+	if stdoutFile != nil {
+		s.cmd.Stdout = stdoutFile
+	} else {
+		pipe, err := s.cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdout = pipe
 	}
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {
@@ -162,6 +183,19 @@ func (s *server) threads(t testing.TB) []int {
 	return tids
 }
 
+// blockedWritingStdout reports whether a thread of the server is in the
+// write system call on fd 1 (/proc/PID/task/TID/syscall: number, then args).
+func (s *server) blockedWritingStdout(t testing.TB) bool {
+	want := fmt.Sprintf("%d 0x1 ", unix.SYS_WRITE)
+	for _, tid := range s.threads(t) {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/syscall", s.pid(), tid))
+		if err == nil && strings.HasPrefix(string(data), want) {
+			return true
+		}
+	}
+	return false
+}
+
 // dial opens a client connection.
 func (s *server) dial(t testing.TB) *net.TCPConn {
 	t.Helper()
@@ -179,6 +213,22 @@ func (s *server) get(t testing.TB, request string) string {
 	conn := s.dial(t)
 	write(t, conn, request)
 	return readAll(t, conn)
+}
+
+// fetch is get for goroutines other than the test's own, which must not call
+// t.Fatal: it returns what went wrong instead.
+func (s *server) fetch(request string) (string, error) {
+	conn, err := net.DialTimeout("tcp4", s.addr, patience)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(patience))
+	if _, err := io.WriteString(conn, request); err != nil {
+		return "", err
+	}
+	data, err := io.ReadAll(conn)
+	return string(data), err
 }
 
 func write(t testing.TB, conn net.Conn, data string) {
@@ -294,6 +344,7 @@ func eventually(t testing.TB, cond func() bool, what func() string) {
 // A TCP socket as /proc/net/tcp shows it.
 type tcpSocket struct {
 	local, remote string
+	state         int // TCP_ESTABLISHED, TCP_FIN_WAIT2, … (include/net/tcp_states.h)
 	rxQueue       int
 	inode         string
 }
@@ -312,7 +363,8 @@ func tcpSockets(t testing.TB) []tcpSocket {
 		}
 		_, rx, _ := strings.Cut(f[4], ":")
 		n, _ := strconv.ParseInt(rx, 16, 64)
-		sockets = append(sockets, tcpSocket{local: hexAddr(f[1]), remote: hexAddr(f[2]), rxQueue: int(n), inode: f[9]})
+		state, _ := strconv.ParseInt(f[3], 16, 64)
+		sockets = append(sockets, tcpSocket{local: hexAddr(f[1]), remote: hexAddr(f[2]), state: int(state), rxQueue: int(n), inode: f[9]})
 	}
 	return sockets
 }
@@ -329,21 +381,53 @@ func hexAddr(s string) string {
 // It exists from the end of the handshake on, accepted or still queued.
 func serverSide(t testing.TB, conn net.Conn) tcpSocket {
 	t.Helper()
+	sock, ok := findServerSide(t, conn)
+	if !ok {
+		t.Fatalf("no server-side socket for %v", conn.LocalAddr())
+	}
+	return sock
+}
+
+// findServerSide is serverSide for a socket that may be gone: after a reset,
+// or once the server has closed it and the kernel has let it go.
+func findServerSide(t testing.TB, conn net.Conn) (tcpSocket, bool) {
+	t.Helper()
 	for _, sock := range tcpSockets(t) {
 		if sock.local == conn.RemoteAddr().String() && sock.remote == conn.LocalAddr().String() {
-			return sock
+			return sock, true
 		}
 	}
-	t.Fatalf("no server-side socket for %v", conn.LocalAddr())
-	return tcpSocket{}
+	return tcpSocket{}, false
 }
 
 // waitUntilRead waits until the server has read everything sent on conn, so
-// that the next write reaches the server as a separate read.
-func waitUntilRead(t testing.TB, conn net.Conn) {
+// that the next write reaches the server as a separate read: the server's
+// kernel has acknowledged every byte (none is still on its way), and none is
+// left in the server socket's receive queue.
+func waitUntilRead(t testing.TB, conn *net.TCPConn) {
 	t.Helper()
-	eventually(t, func() bool { return serverSide(t, conn).rxQueue == 0 },
+	eventually(t, func() bool { return allAcked(t, conn) && serverSide(t, conn).rxQueue == 0 },
 		func() string { return fmt.Sprintf("server never read the data sent on %v", conn.LocalAddr()) })
+}
+
+// allAcked reports whether everything written on conn has been sent and
+// acknowledged by the peer (TCP_INFO: nothing unsent, nothing in flight).
+func allAcked(t testing.TB, conn *net.TCPConn) bool {
+	t.Helper()
+	raw, err := conn.SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info *unix.TCPInfo
+	if err := raw.Control(func(fd uintptr) {
+		info, err = unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err != nil {
+		t.Fatal(os.NewSyscallError("getsockopt TCP_INFO", err))
+	}
+	return info.Unacked == 0 && info.Notsent_bytes == 0
 }
 
 // waitUntilQueued waits until n bytes sent on conn sit unread at the server.

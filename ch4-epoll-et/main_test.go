@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -28,20 +29,40 @@ func TestBurstOfConnections(t *testing.T) {
 	s := start(t, "-quiet", "-backlog", "512")
 	const clients = 300
 	var wg sync.WaitGroup
-	errs := make(chan string, clients)
+	errs := make(chan error, clients)
 	for range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if got := s.get(t, simpleRequest); got != wantResponse {
-				errs <- got
+			if got, err := s.fetch(simpleRequest); err != nil || got != wantResponse {
+				errs <- fmt.Errorf("response %q, %v", got, err)
 			}
 		}()
 	}
 	wg.Wait()
 	close(errs)
-	for got := range errs {
-		t.Errorf("response %q", got)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// A request with a body that the server never asked for: reading until
+// EAGAIN takes the body in with the headers, so the server closes a socket
+// with nothing left unread, and the close is an orderly FIN. (Chapter 3
+// reads 1024 bytes at a time and leaves the body unread: its close is a
+// reset; see its TestUnreadBodyTurnsCloseIntoReset.)
+func TestBodyReadToEAGAINClosesCleanly(t *testing.T) {
+	s := start(t)
+	conn := s.dial(t)
+	write(t, conn, requestWithBody)
+	if got := readAll(t, conn); got != wantResponse {
+		t.Fatalf("response %q", got)
+	}
+	s.waitUntilIdle(t)
+	// The server has closed its socket: an orderly close leaves it waiting
+	// in FIN_WAIT2 for the client's FIN; a reset would have destroyed it.
+	if sock, ok := findServerSide(t, conn); !ok || sock.state != tcpFinWait2 {
+		t.Fatalf("server side after close: %+v (found %v), want FIN_WAIT2", sock, ok)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -99,12 +100,15 @@ func TestRequestSplitOverSeveralWrites(t *testing.T) {
 // -split 4 makes every send write a quarter of the response at most, as a
 // full socket buffer or a signal can make a real send do. The article calls
 // send once and forgets the rest; every chapter here sends the rest.
+// sys_test.go's TestSendSplitsTheResponse counts the writes for every N.
 func TestResponseWrittenInPieces(t *testing.T) {
-	s := start(t, "-split", "4")
-	for range 3 {
-		s = fresh(t, s, "-split", "4")
-		if got := s.get(t, simpleRequest); got != wantResponse {
-			t.Fatalf("response %q", got)
+	for _, n := range []string{"4", "64"} {
+		var s *server
+		for range 3 {
+			s = fresh(t, s, "-split", n)
+			if got := s.get(t, simpleRequest); got != wantResponse {
+				t.Fatalf("-split %s: response %q", n, got)
+			}
 		}
 	}
 }
@@ -227,7 +231,8 @@ func TestResetAfterTheRequest(t *testing.T) {
 	if chapter.oneShot {
 		t.Skip("chapter 1 serves one connection")
 	}
-	s := start(t)
+	// A backlog of 32 holds the twenty: none waits out a SYN retransmission.
+	s := start(t, "-backlog", "32")
 	for range 20 {
 		conn := s.dial(t)
 		write(t, conn, simpleRequest)
@@ -413,6 +418,67 @@ func TestStopsOnSignal(t *testing.T) {
 				t.Fatalf("stderr:\n%s\nwant:\n%s", got, want)
 			}
 		})
+	}
+}
+
+// The listening line means "ready", signal handling included: SIGTERM sent
+// the moment it appears ends the server with status 0, not by the signal's
+// default action. Ten servers at once, since a gap would be a race.
+func TestSignalRightAfterTheListeningLine(t *testing.T) {
+	if chapter.oneShot {
+		t.Skip("chapter 1 serves one connection and exits")
+	}
+	for i := range 10 {
+		t.Run(strconv.Itoa(i), func(t *testing.T) {
+			t.Parallel()
+			s := start(t, "-quiet")
+			s.signal(t, unix.SIGTERM)
+			if code := s.wait(t); code != 0 {
+				t.Fatalf("exit code %d; stderr:\n%s", code, s.stderr)
+			}
+		})
+	}
+}
+
+// stdout that nobody reads: a pipe whose reader never reads. The echo is a
+// write like any other, and a blocking write to a full pipe waits for ever.
+// The epoll chapters queue their echoes (and drop them, with one line on
+// stderr, once the queue is full), so the loop goes on serving and still
+// stops on SIGTERM. A blocking chapter waits on stdout as on everything
+// else: its thread sits in write(1, …) and the next client is not served.
+func TestUnreadStdout(t *testing.T) {
+	if chapter.oneShot {
+		t.Skip("chapter 1 serves one connection")
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	s := startWith(t, w, "-backlog", "8")
+	w.Close() // the server has its own copy
+	// Each echo is over 16 KiB: a few fill the pipe (64 KiB), and a hundred
+	// fill the epoll chapters' queue (1 MiB) as well.
+	request := "GET / HTTP/1.0\r\nX-Fill: " + strings.Repeat("f", 16<<10) + "\r\n\r\n"
+	if chapter.blocking {
+		for range 3 {
+			s.get(t, request)
+		}
+		conn := s.dial(t)
+		write(t, conn, request)
+		eventually(t, func() bool { return s.blockedWritingStdout(t) },
+			func() string { return "the server never blocked writing to stdout" })
+	} else {
+		for i := range 100 {
+			if got := s.get(t, request); got != wantResponse {
+				t.Fatalf("request %d: %q", i, got)
+			}
+		}
+		s.stderr.waitFor(t, "stdout is not keeping up")
+	}
+	s.signal(t, unix.SIGTERM)
+	if code := s.wait(t); code != 0 {
+		t.Fatalf("exit code %d; stderr:\n%s", code, s.stderr)
 	}
 }
 
