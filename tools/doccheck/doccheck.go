@@ -39,20 +39,6 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
 }
 
-// examples are the article's six listings: how many lines each has, and
-// which of them are blank. Chapter N follows example N.
-var examples = []struct {
-	lines int
-	blank []int
-}{
-	{22, []int{2, 8, 13, 21}},
-	{24, []int{2, 8, 13}},
-	{48, []int{2, 8, 14, 17}},
-	{60, []int{2, 8, 14, 17}},
-	{50, []int{2, 8, 14, 17}},
-	{49, []int{2, 8, 15, 18}},
-}
-
 // sections are the anchors every chapter README has, in this order.
 var sections = []string{"run", "observe", "walkthrough", "map", "errata", "next"}
 

@@ -156,13 +156,8 @@ func (c *checker) checkSections(p *page) {
 // checkMap holds a chapter's map to its article example: a row for every
 // non-blank Python line, in order, each quoting a line of its Go range.
 func (c *checker) checkMap(p *page) {
-	ex := examples[p.chapter-1]
-	var want []int // the non-blank lines
-	for n := 1; n <= ex.lines; n++ {
-		if !slices.Contains(ex.blank, n) {
-			want = append(want, n)
-		}
-	}
+	ex := layout.Examples[p.chapter-1]
+	want := ex.NonBlank()
 	next, prev := 0, 0 // the next line of want to see; the last row's line
 	for _, r := range p.rows {
 		c.checkRowCode(p, r)
@@ -173,9 +168,9 @@ func (c *checker) checkMap(p *page) {
 		case n <= prev:
 			c.report(p, r.line, "Python line %d after line %d: one row per line, in increasing order", n, prev)
 			continue
-		case n > ex.lines:
-			c.report(p, r.line, "example %d has %d lines, not %d", p.chapter, ex.lines, n)
-		case slices.Contains(ex.blank, n):
+		case n > ex.Lines:
+			c.report(p, r.line, "example %d has %d lines, not %d", p.chapter, ex.Lines, n)
+		case slices.Contains(ex.Blank, n):
 			c.report(p, r.line, "Python line %d is blank: leave it out", n)
 		}
 		var skipped []int

@@ -6,6 +6,7 @@ package layout
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -24,6 +25,56 @@ var Chapters = []string{
 // tests of sys.go (sys_test.go) stay in ch1-blocking alone: the copies are
 // the same file, so testing one tests all.
 var Shared = []string{"sys.go", "main_other.go", "harness_test.go", "server_test.go"}
+
+// Examples are the article's six listings: how many lines each has, and
+// which of them are blank. Chapter N follows example N.
+var Examples = []Example{
+	{22, []int{2, 8, 13, 21}},
+	{24, []int{2, 8, 13}},
+	{48, []int{2, 8, 14, 17}},
+	{60, []int{2, 8, 14, 17}},
+	{50, []int{2, 8, 14, 17}},
+	{49, []int{2, 8, 15, 18}},
+}
+
+// An Example is one of the article's listings, by its line numbers.
+type Example struct {
+	Lines int
+	Blank []int
+}
+
+// NonBlank returns the numbers of the example's non-blank lines.
+func (e Example) NonBlank() []int {
+	var lines []int
+	for n := 1; n <= e.Lines; n++ {
+		if !slices.Contains(e.Blank, n) {
+			lines = append(lines, n)
+		}
+	}
+	return lines
+}
+
+// MaxRatio is how many Go code lines a chapter's main.go may have per
+// non-blank line of its example: 2.5 for the blocking chapters, so short that
+// Go's package and import lines weigh more, and 2.0 for the epoll chapters.
+func MaxRatio(chapter int) float64 {
+	if chapter <= 2 {
+		return 2.5
+	}
+	return 2.0
+}
+
+// CodeLines counts the lines of Go source that hold code: neither blank nor
+// comment alone.
+func CodeLines(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "//") {
+			n++
+		}
+	}
+	return n
+}
 
 // Root returns the repository root, found upwards from the working directory
 // by its go.work file.

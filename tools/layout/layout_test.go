@@ -96,7 +96,7 @@ func TestListingsDifferOnlyWhereTheArticleDoes(t *testing.T) {
 			l = strings.TrimSpace(l)
 			if dropET {
 				l = strings.ReplaceAll(l, "|unix.EPOLLET", "")
-				l = strings.ReplaceAll(l, "fd, unix.EPOLLET)", "fd, 0)")
+				l = strings.ReplaceAll(l, "(fd, unix.EPOLLET)", "(fd, 0)")
 			}
 			out[i] = l
 		}
@@ -108,6 +108,41 @@ func TestListingsDifferOnlyWhereTheArticleDoes(t *testing.T) {
 			!strings.HasSuffix(ch.Line, "= send(fd, responses[fd])") {
 			t.Errorf("ch3 → ch4: %c%s", ch.Op, ch.Line)
 		}
+	}
+}
+
+// A listing a reader can hold beside the article: at most MaxRatio code lines
+// per non-blank line of the example, and the epoll calls that stand for the
+// article's in main.go itself, not behind a helper.
+func TestListingsStayCloseToTheArticle(t *testing.T) {
+	dir := root(t)
+	for i, ch := range Chapters {
+		lines, err := Lines(filepath.Join(dir, ch, "main.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, article := CodeLines(lines), len(Examples[i].NonBlank())
+		ratio := float64(code) / float64(article)
+		t.Logf("%-13s %3d code lines for the article's %2d: %.2f× (at most %.1f×)", ch, code, article, ratio, MaxRatio(i+1))
+		if ratio > MaxRatio(i+1) {
+			t.Errorf("%s/main.go has %d code lines, %.2f× the article's %d; at most %.1f×", ch, code, ratio, article, MaxRatio(i+1))
+		}
+		if i < 2 {
+			continue
+		}
+		src := strings.Join(lines, "\n")
+		for _, call := range []string{"unix.EpollCreate1(", "unix.EpollCtl(", "unix.EpollWait("} {
+			if !strings.Contains(src, call) {
+				t.Errorf("%s/main.go does not call %s) itself", ch, call)
+			}
+		}
+	}
+}
+
+func TestCodeLines(t *testing.T) {
+	lines := []string{"package main", "", "\t// a comment", "x := 1 // a note", "   ", "}"}
+	if n := CodeLines(lines); n != 3 {
+		t.Fatalf("CodeLines = %d, want 3", n)
 	}
 }
 

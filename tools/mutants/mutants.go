@@ -38,13 +38,13 @@ var Mutants = []Mutant{
 	{
 		// The article lets the exception end the server.
 		Name: "reset", Chapter: "ch3-epoll-lt", File: "main.go",
-		Old:  "\t\t\t\t} else if err != nil && err != unix.EAGAIN {\n\t\t\t\t\tdrop(fd, err)\n\t\t\t\t}\n\n\t\t\t// Room to write.",
-		New:  "\t\t\t\t} else if err != nil && err != unix.EAGAIN && err != errEarlyEOF && err != errTooLarge {\n\t\t\t\t\treturn err\n\t\t\t\t} else if err != nil && err != unix.EAGAIN {\n\t\t\t\t\tdrop(fd, err)\n\t\t\t\t}\n\n\t\t\t// Room to write.",
+		Old:  "\t\t\t\tif err != nil && err != unix.EAGAIN {\n\t\t\t\t\tdrop(fd, err)\n\t\t\t\t}\n\n\t\t\t// Room to write.",
+		New:  "\t\t\t\tif err != nil && err != unix.EAGAIN && err != errEarlyEOF && err != errTooLarge {\n\t\t\t\t\treturn\n\t\t\t\t} else if err != nil && err != unix.EAGAIN {\n\t\t\t\t\tdrop(fd, err)\n\t\t\t\t}\n\n\t\t\t// Room to write.",
 		Test: "TestClientLeavesBeforeTheRequestEnds/reset",
 	},
 	{
-		Name: "eintr", Chapter: "ch3-epoll-lt", File: "sys.go",
-		Old:  "\tif err == unix.EINTR {\n\t\treturn 0, nil\n\t}\n",
+		Name: "eintr", Chapter: "ch3-epoll-lt", File: "main.go",
+		Old:  "\t\tif err == unix.EINTR {\n\t\t\tcontinue\n\t\t}\n",
 		New:  "",
 		Test: "TestSignalStormIsHarmless",
 	},
@@ -56,13 +56,13 @@ var Mutants = []Mutant{
 	},
 	{
 		Name: "emfile", Chapter: "ch3-epoll-lt", File: "sys.go",
-		Old:  "\t\tcase (err == unix.EMFILE || err == unix.ENFILE) && spare >= 0:",
+		Old:  "\t\tcase err == unix.EMFILE || err == unix.ENFILE:",
 		New:  "\t\tcase false:",
 		Test: "TestOutOfFDsDropsNewConnections",
 	},
 	{
 		Name: "emfile", Chapter: "ch2-loop", File: "sys.go",
-		Old:  "\t\tcase (err == unix.EMFILE || err == unix.ENFILE) && spare >= 0:",
+		Old:  "\t\tcase err == unix.EMFILE || err == unix.ENFILE:",
 		New:  "\t\tcase false:",
 		Test: "TestOutOfFDsDropsNewConnections",
 	},
@@ -74,8 +74,8 @@ var Mutants = []Mutant{
 	},
 	{
 		Name: "partial-send", Chapter: "ch2-loop", File: "main.go",
-		Old:  "\t\t\tfor err = nil; len(out) > 0 && err == nil; {\n\t\t\t\tout, err = send(connFD, out)\n\t\t\t}",
-		New:  "\t\t\tout, err = send(connFD, out)",
+		Old:  "\t\t\tfor out := response; len(out) > 0 && err == nil; {\n\t\t\t\tout, err = send(connFD, out)\n\t\t\t}",
+		New:  "\t\t\t_, err = send(connFD, response)",
 		Test: "TestResponseWrittenInPieces",
 	},
 	{
@@ -98,7 +98,7 @@ var Mutants = []Mutant{
 	},
 	{
 		Name: "lesson: read until EAGAIN", Chapter: "ch4-epoll-et", File: "main.go",
-		Old:  "\t\t\t\tfor err == nil {\n\t\t\t\t\trequests[fd], err = recv(fd, requests[fd])\n\t\t\t\t}",
+		Old:  "\t\t\t\tfor err = nil; err == nil; {\n\t\t\t\t\trequests[fd], err = recv(fd, requests[fd])\n\t\t\t\t}",
 		New:  "\t\t\t\trequests[fd], err = recv(fd, requests[fd])",
 		Test: "TestLargeRequestSentInOneWrite",
 	},
@@ -113,6 +113,47 @@ var Mutants = []Mutant{
 		Old:  "\t\t\t\t\tsetOption(fd, unix.IPPROTO_TCP, unix.TCP_CORK, 1)\n",
 		New:  "",
 		Test: "TestCorkJoinsTheResponseIntoOneSegment",
+	},
+	{
+		// The article dies with the exception that send raises.
+		Name: "reset", Chapter: "ch3-epoll-lt", File: "main.go",
+		Old:  "\t\t\t\tresponses[fd], err = send(fd, responses[fd])\n\t\t\t\tif err != nil && err != unix.EAGAIN {\n\t\t\t\t\tdrop(fd, err)",
+		New:  "\t\t\t\tresponses[fd], err = send(fd, responses[fd])\n\t\t\t\tif err != nil && err != unix.EAGAIN {\n\t\t\t\t\treturn",
+		Test: "TestResetAfterTheRequest",
+	},
+	{
+		Name: "request-scan", Chapter: "ch1-blocking", File: "sys.go",
+		Old:  "\t\tstart := max(seen-len(eol)+1, 0)",
+		New:  "\t\tstart := 0",
+		Test: "TestRequestEndScansOnlyNewBytes",
+	},
+	{
+		// Pieces of ⌈len/N⌉ bytes: -split 16 made 15 writes.
+		Name: "split", Chapter: "ch1-blocking", File: "sys.go",
+		Old:  "\t\tif end := k * total / pieces; end > sent {",
+		New:  "\t\tif end := min(k*((total+pieces-1)/pieces), total); end > sent {",
+		Test: "TestSendSplitsTheResponse",
+	},
+	{
+		// One shed per EMFILE, as if the queue were empty after it.
+		Name: "emfile", Chapter: "ch1-blocking", File: "sys.go",
+		Old:  "\t\t\tif err := shed(serverFD, err); err != nil {\n\t\t\t\treturn -1, nil, err\n\t\t\t}",
+		New:  "\t\t\tshed(serverFD, err)\n\t\t\treturn -1, nil, unix.EAGAIN",
+		Test: "TestAcceptShedsTheQueueWhenOutOfFDs",
+	},
+	{
+		// The listening line before the signal handling.
+		Name: "ready", Chapter: "ch2-loop", File: "main.go",
+		Old:  "\topen := closeOnSignal(serverFD)\n\tannounce(serverFD)\n",
+		New:  "\tannounce(serverFD)\n\topen := closeOnSignal(serverFD)\n",
+		Test: "TestSignalRightAfterTheListeningLine",
+	},
+	{
+		// The article's print: a blocking write in the event loop.
+		Name: "echo", Chapter: "ch3-epoll-lt", File: "sys.go",
+		Old:  "\tif stdout == os.Stdout {\n\t\tstdout = newEchoQueue(os.Stdout, maxEchoQueue)\n\t}\n",
+		New:  "",
+		Test: "TestUnreadStdout",
 	},
 	{
 		Name: "lesson: TCP_NODELAY inherited", Chapter: "ch6-nodelay", File: "main.go",
