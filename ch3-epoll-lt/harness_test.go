@@ -60,9 +60,13 @@ const simpleRequest = "GET / HTTP/1.0\r\nHost: test\r\n\r\n"
 // bytes of body follow, in the same write.
 var requestWithBody = "POST / HTTP/1.0\r\nContent-Length: 3000\r\n\r\n" + strings.Repeat("b", 3000)
 
-// tcpFinWait2 is a socket's state in /proc/net/tcp after an orderly close,
-// until the peer's FIN arrives.
-const tcpFinWait2 = 5
+// TCP states (include/net/tcp_states.h), as TCP_INFO gives them. Once the
+// server has shut down and closed its side in order, the client's socket is
+// in CLOSE_WAIT; a reset moves it to CLOSE.
+const (
+	tcpClose     = 7
+	tcpCloseWait = 8
+)
 
 // serverCommand returns the command that runs the chapter with args.
 func serverCommand(args ...string) *exec.Cmd {
@@ -414,6 +418,13 @@ func waitUntilRead(t testing.TB, conn *net.TCPConn) {
 // acknowledged by the peer (TCP_INFO: nothing unsent, nothing in flight).
 func allAcked(t testing.TB, conn *net.TCPConn) bool {
 	t.Helper()
+	info := clientInfo(t, conn)
+	return info.Unacked == 0 && info.Notsent_bytes == 0
+}
+
+// clientInfo reads TCP_INFO of the test's end of a connection.
+func clientInfo(t testing.TB, conn *net.TCPConn) *unix.TCPInfo {
+	t.Helper()
 	raw, err := conn.SyscallConn()
 	if err != nil {
 		t.Fatal(err)
@@ -427,7 +438,7 @@ func allAcked(t testing.TB, conn *net.TCPConn) bool {
 	if err != nil {
 		t.Fatal(os.NewSyscallError("getsockopt TCP_INFO", err))
 	}
-	return info.Unacked == 0 && info.Notsent_bytes == 0
+	return info
 }
 
 // waitUntilQueued waits until n bytes sent on conn sit unread at the server.

@@ -7,7 +7,7 @@ package mutants
 // A Mutant is one fix undone: in Chapter's File, Old (which must occur
 // exactly once) becomes New, and Test must then fail.
 type Mutant struct {
-	Name    string // the errata anchor of the fix, in docs/en/errata.md, or the chapter's lesson
+	Name    string // the errata anchor of the fix (docs/en/errata.md), or "lesson: …", or "tutorial: …" for a fix of the tutorial's own
 	Chapter string
 	File    string
 	Old     string
@@ -103,6 +103,13 @@ var Mutants = []Mutant{
 		Test: "TestLargeRequestSentInOneWrite",
 	},
 	{
+		// Reading 1024 bytes per edge leaves a body unread: close sends RST.
+		Name: "lingering-close", Chapter: "ch4-epoll-et", File: "main.go",
+		Old:  "\t\t\t\tfor err = nil; err == nil; {\n\t\t\t\t\trequests[fd], err = recv(fd, requests[fd])\n\t\t\t\t}",
+		New:  "\t\t\t\trequests[fd], err = recv(fd, requests[fd])",
+		Test: "TestBodyReadToEAGAINClosesCleanly",
+	},
+	{
 		Name: "lesson: cork removed", Chapter: "ch5-tcpcork", File: "main.go",
 		Old:  "\t\t\t\t\tsetOption(fd, unix.IPPROTO_TCP, unix.TCP_CORK, 0)\n",
 		New:  "",
@@ -129,28 +136,28 @@ var Mutants = []Mutant{
 	},
 	{
 		// Pieces of ⌈len/N⌉ bytes: -split 16 made 15 writes.
-		Name: "split", Chapter: "ch1-blocking", File: "sys.go",
+		Name: "tutorial: -split makes N writes", Chapter: "ch1-blocking", File: "sys.go",
 		Old:  "\t\tif end := k * total / pieces; end > sent {",
 		New:  "\t\tif end := min(k*((total+pieces-1)/pieces), total); end > sent {",
 		Test: "TestSendSplitsTheResponse",
 	},
 	{
 		// One shed per EMFILE, as if the queue were empty after it.
-		Name: "emfile", Chapter: "ch1-blocking", File: "sys.go",
+		Name: "emfile: shed until empty", Chapter: "ch1-blocking", File: "sys.go",
 		Old:  "\t\t\tif err := shed(serverFD, err); err != nil {\n\t\t\t\treturn -1, nil, err\n\t\t\t}",
 		New:  "\t\t\tshed(serverFD, err)\n\t\t\treturn -1, nil, unix.EAGAIN",
 		Test: "TestAcceptShedsTheQueueWhenOutOfFDs",
 	},
 	{
 		// The listening line before the signal handling.
-		Name: "ready", Chapter: "ch2-loop", File: "main.go",
+		Name: "tutorial: listening means ready", Chapter: "ch2-loop", File: "main.go",
 		Old:  "\topen := closeOnSignal(serverFD)\n\tannounce(serverFD)\n",
 		New:  "\tannounce(serverFD)\n\topen := closeOnSignal(serverFD)\n",
 		Test: "TestSignalRightAfterTheListeningLine",
 	},
 	{
 		// The article's print: a blocking write in the event loop.
-		Name: "echo", Chapter: "ch3-epoll-lt", File: "sys.go",
+		Name: "echo-blocks", Chapter: "ch3-epoll-lt", File: "sys.go",
 		Old:  "\tif stdout == os.Stdout {\n\t\tstdout = newEchoQueue(os.Stdout, maxEchoQueue)\n\t}\n",
 		New:  "",
 		Test: "TestUnreadStdout",
