@@ -70,5 +70,7 @@ func TestUnreadBodyTurnsCloseIntoReset(t *testing.T) {
 	// The client has read the server's FIN (EOF); the reset follows when the
 	// server closes, and moves the client's socket from CLOSE_WAIT to CLOSE.
 	eventually(t, func() bool { return clientInfo(t, conn).State == tcpClose },
-		func() string { return fmt.Sprintf("client socket in state %d, want CLOSE after a reset", clientInfo(t, conn).State) })
+		func() string {
+			return fmt.Sprintf("client socket in state %d, want CLOSE after a reset", clientInfo(t, conn).State)
+		})
 }
