@@ -76,6 +76,16 @@ func CodeLines(lines []string) int {
 	return n
 }
 
+// Listing measures chapter i's main.go (0 for ch1-blocking) against its
+// article example: its code lines, and the example's non-blank lines.
+func Listing(root string, i int) (code, article int, err error) {
+	lines, err := Lines(filepath.Join(root, Chapters[i], "main.go"))
+	if err != nil {
+		return 0, 0, err
+	}
+	return CodeLines(lines), len(Examples[i].NonBlank()), nil
+}
+
 // Root returns the repository root, found upwards from the working directory
 // by its go.work file.
 func Root() (string, error) {

@@ -2,6 +2,8 @@
 // in CONTRIBUTING.md, and prints each problem as file:line: message (paths
 // from the repository root). It exits 1 if there is any.
 //
+// It also prints each chapter's listing length against the article's example.
+//
 // With -fix it first renumbers the quoted code and line links whose code only
 // moved, in both languages alike (see doccheck.Fix for the rules).
 //
@@ -42,10 +44,26 @@ func main() {
 		fmt.Fprintln(os.Stderr, "docs:", err)
 		os.Exit(2)
 	}
+	listings(root)
 	if print(problems) || failed {
 		os.Exit(1)
 	}
 	fmt.Println("docs: ok")
+}
+
+// listings prints how long each listing is against its article example, the
+// budget that tools/layout's test enforces.
+func listings(root string) {
+	fmt.Println("listings: Go code lines per non-blank line of the article's example")
+	for i, ch := range layout.Chapters {
+		code, article, err := layout.Listing(root, i)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "docs:", err)
+			os.Exit(2)
+		}
+		fmt.Printf("  %-13s %3d / %2d = %.2f× (at most %.1f×)\n", ch, code, article,
+			float64(code)/float64(article), layout.MaxRatio(i+1))
+	}
 }
 
 // print writes the problems on stderr and tells whether there were any.
