@@ -10,10 +10,13 @@
 package benchdata
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -312,4 +315,34 @@ func SyscallTable(s Syscalls, lang string) Table {
 		t.Rows = append(t.Rows, cells)
 	}
 	return t
+}
+
+// The recorded data files that a page can show as a table, by base name.
+const (
+	ResultsFile  = "bench.csv"
+	SyscallsFile = "bench-syscalls.csv"
+)
+
+// RenderFile reads a recorded data file (bench.csv or bench-syscalls.csv,
+// by its base name) and returns its table in lang as Markdown.
+func RenderFile(path, lang string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	switch filepath.Base(path) {
+	case ResultsFile:
+		rows, err := ReadCSV(bytes.NewReader(data))
+		if err != nil {
+			return "", err
+		}
+		return Results(rows, lang).Markdown(), nil
+	case SyscallsFile:
+		s, err := ReadSyscalls(bytes.NewReader(data))
+		if err != nil {
+			return "", err
+		}
+		return SyscallTable(s, lang).Markdown(), nil
+	}
+	return "", fmt.Errorf("%s: not a bench data file (%s or %s)", path, ResultsFile, SyscallsFile)
 }
