@@ -334,6 +334,9 @@ func benchReading(rows []benchdata.Row, traced bool) string {
 					fmt.Fprintf(&b, " %.2f× C", r.CPU/floor.CPU)
 				}
 				if extra != nil {
+					if floor != nil {
+						b.WriteString(",")
+					}
 					fmt.Fprintf(&b, " %.2f× %s", r.CPU/extra.CPU, extra.Server)
 				}
 				fmt.Fprintf(&b, ": %s\n", g)
