@@ -20,7 +20,7 @@ load: ## drive chapter CH with hey (its load.sh; under a minute), e.g. make load
 	@test -n "$(chapter)" || { echo "CH=$(CH): no such chapter (1 to 6)"; exit 2; }
 	./$(chapter)/load.sh $(ARGS)
 
-bench: ## server CPU per request, chapters 2-6 against net/http (a few minutes)
+bench: ## server CPU per request, chapters 2-6 against a C floor and net/http; ARGS="-extra CMD" adds a server
 	cd tools && go run ./cmd/load bench $(ARGS)
 
 test: ## race-test every module in the workspace, then each one alone (GOWORK=off)

@@ -72,6 +72,7 @@ func Check(root string) ([]Problem, error) {
 			c.quoted(p, r.line, r.span)
 		}
 		c.checkLinks(p)
+		c.checkTables(p)
 		if p.chapter > 0 {
 			c.checkSections(p)
 			c.checkMap(p)
@@ -178,6 +179,7 @@ type page struct {
 	refs    []ref // line links, in the prose and in the map
 	links   []link
 	rows    []row // the map table's rows
+	tables  []table
 }
 
 // item is a thing that the twins must have alike: its text, and where it is.

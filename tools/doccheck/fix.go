@@ -7,8 +7,9 @@ import (
 	"strings"
 )
 
-// Fix renumbers the code markers and line links whose code only moved, and
-// returns the pages it rewrote. It works on an English page and its Chinese
+// Fix renders the generated tables again from their data, renumbers the
+// code markers and line links whose code only moved, and returns the pages
+// it rewrote. It works on an English page and its Chinese
 // twin together, and gives both the same new numbers, item by item.
 //
 // The rules, in this order:
@@ -27,6 +28,10 @@ import (
 // quoted code itself changed and the prose needs a writer; the rest is still
 // renumbered. Run Check afterwards.
 func Fix(root string) (rewritten []string, problems []Problem, err error) {
+	// Generated tables first: they may change the page's length.
+	if rewritten, err = fixTables(root); err != nil {
+		return rewritten, nil, err
+	}
 	c, err := load(root)
 	if err != nil {
 		return nil, nil, err

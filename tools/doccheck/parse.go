@@ -56,6 +56,8 @@ func (c *checker) parse(rel, text string) *page {
 		case strings.HasPrefix(line, "<!-- code:"):
 			i = c.parseBlock(p, i)
 			continue
+		case strings.HasPrefix(line, "<!-- table:"):
+			c.parseTable(p, i)
 		case opens(line) != "":
 			fence, fenceLine = opens(line), n
 			continue

@@ -50,6 +50,7 @@ func (c *checker) checkTwin(p *page) {
 		c.sameItems(p, twin, "code marker", items(p.blocks), items(twin.blocks))
 		c.sameItems(p, twin, "line link", items(p.refs), items(twin.refs))
 		c.sameItems(p, twin, "map row (columns 1, 3, 4)", items(p.rows), items(twin.rows))
+		c.sameItems(p, twin, "generated table", items(p.tables), items(twin.tables))
 	}
 }
 

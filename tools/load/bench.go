@@ -5,13 +5,18 @@ package load
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"epolltutorial/tools/benchdata"
 )
 
 // BenchConfig is the efficiency benchmark.
@@ -20,42 +25,81 @@ type BenchConfig struct {
 	Workers        int // hey -c
 	Rounds         int // interleaved rounds; medians are reported
 	StraceRequests int // hey -n in the run under strace -c; 0 skips it
+	// Extra is a server command to measure beside the others, such as a
+	// saved copy of the article's example 3: "NAME=COMMAND" or "COMMAND"
+	// (then named after its first word). See ParseExtra.
+	Extra string
 }
 
-// The goal the benchmark reports against, for the epoll chapters (3 to 6).
-const (
-	goalRatio     = 0.55 // at most this times net/http's CPU per request
-	goalUserShare = 0.10 // at most this share of that CPU in user space
-)
-
-// BenchRow is one server's medians.
-type BenchRow struct {
-	Name       string
-	CPUPerReq  float64 // seconds of server CPU (user+system) per response
-	UserShare  float64 // user / (user+system)
-	RPS        float64
-	Syscalls   float64          // per request, under strace -c (NaN: not measured)
-	PerSyscall map[string]int64 // calls by name, under strace
-	Ratio      float64          // CPUPerReq / net/http's
+// ParseExtra reads -extra's value: "NAME=COMMAND", or a bare COMMAND named
+// after the base name of its program ("python3 ex3.py" and
+// "env QUIET=1 python3 ex3.py" are both python3). The command runs as
+// sh -c "exec COMMAND", so that the process measured is the server: set
+// variables with env, which execs too.
+func ParseExtra(value string) (Program, error) {
+	value = strings.TrimSpace(value)
+	name, command, ok := strings.Cut(value, "=")
+	if !ok || strings.ContainsAny(name, " \t\"'") || name == "" {
+		command, name = value, ""
+		for _, word := range strings.Fields(value) {
+			if word != "env" && !strings.Contains(word, "=") {
+				name = filepath.Base(word)
+				break
+			}
+		}
+		if name == "" {
+			return Program{}, fmt.Errorf("-extra %q: no command", value)
+		}
+	}
+	command = strings.TrimSpace(command)
+	if command == "" {
+		return Program{}, fmt.Errorf("-extra %q: no command after the name", value)
+	}
+	return Program{Name: name, Command: command}, nil
 }
 
-// Bench measures, for chapters 2 to 6 and a net/http server with the same
-// response, the server's CPU time per request under hey, in interleaved
+// Bench measures, for chapters 2 to 6, the C floor (when there is a C
+// compiler), a net/http server with the same response and an extra server
+// if given, the server's CPU time per request under hey, in interleaved
 // rounds, and (when strace is installed) the system calls per request.
 func Bench(ctx context.Context, e *Env, cfg BenchConfig) error {
 	var programs []Program
+	kinds := map[string]string{}
 	for _, ch := range []string{"ch2-loop", "ch3-epoll-lt", "ch4-epoll-et", "ch5-tcpcork", "ch6-nodelay"} {
 		p, err := e.Chapter(ctx, ch)
 		if err != nil {
 			return err
 		}
 		programs = append(programs, p)
+		kinds[p.Name] = benchdata.Chapter
+	}
+	floor, err := e.Floor(ctx)
+	switch {
+	case errors.Is(err, ErrNoCompiler):
+		e.Printf("%v: the C floor is left out (install one, e.g. apt-get install gcc)\n", err)
+	case err != nil:
+		return err
+	default:
+		programs = append(programs, floor)
+		kinds[floor.Name] = benchdata.Floor
 	}
 	base, err := e.Baseline(ctx)
 	if err != nil {
 		return err
 	}
 	programs = append(programs, base)
+	kinds[base.Name] = benchdata.Baseline
+	if cfg.Extra != "" {
+		extra, err := ParseExtra(cfg.Extra)
+		if err != nil {
+			return err
+		}
+		if kinds[extra.Name] != "" {
+			return fmt.Errorf("-extra: the name %q is taken; name it with NAME=COMMAND", extra.Name)
+		}
+		programs = append(programs, extra)
+		kinds[extra.Name] = benchdata.Extra
+	}
 	e.Printf("Efficiency: server CPU per request, hey -n %d -c %d, %d interleaved rounds (medians)\nmachine: %s\n\n",
 		cfg.Requests, cfg.Workers, cfg.Rounds, Machine(e.Root))
 
@@ -80,7 +124,7 @@ func Bench(ctx context.Context, e *Env, cfg BenchConfig) error {
 		}
 	}
 
-	rows := make([]BenchRow, len(programs))
+	rows := make([]benchdata.Row, len(programs))
 	for i, p := range programs {
 		col := func(f func(sample) float64) float64 {
 			var v []float64
@@ -89,64 +133,77 @@ func Bench(ctx context.Context, e *Env, cfg BenchConfig) error {
 			}
 			return Median(v)
 		}
-		rows[i] = BenchRow{Name: p.Name, CPUPerReq: col(func(s sample) float64 { return s.perReq }),
+		rows[i] = benchdata.Row{Server: p.Name, Kind: kinds[p.Name], CPU: col(func(s sample) float64 { return s.perReq }) * 1e6,
 			UserShare: col(func(s sample) float64 { return s.user }), RPS: col(func(s sample) float64 { return s.rps }),
-			Syscalls: nanValue}
-	}
-	baseCPU := rows[len(rows)-1].CPUPerReq
-	for i := range rows {
-		rows[i].Ratio = rows[i].CPUPerReq / baseCPU
+			Syscalls: math.NaN(), Futex: math.NaN()}
 	}
 
+	var calls *benchdata.Syscalls
 	strace, lookErr := exec.LookPath("strace")
 	switch {
 	case cfg.StraceRequests <= 0:
 	case lookErr != nil:
 		e.Printf("strace is not installed, so the syscall columns are left out; to add them: apt-get install strace\n\n")
 	default:
-		for i, p := range programs {
-			calls, err := straceRun(ctx, e, strace, p, cfg)
+		// An extra server is left out: the start-up of an interpreter
+		// would swamp its counts in a run this short.
+		calls = &benchdata.Syscalls{Calls: map[string][]float64{}}
+		traced := slices.DeleteFunc(slices.Clone(programs), func(p Program) bool { return p.Command != "" })
+		for i, p := range traced {
+			counted, err := straceRun(ctx, e, strace, p, cfg)
 			if err != nil {
 				return fmt.Errorf("%s under strace: %w", p.Name, err)
 			}
+			perReq := func(n int64) float64 { return float64(n) / float64(cfg.StraceRequests) }
 			total := int64(0)
-			for _, n := range calls {
+			for name, n := range counted {
 				total += n
+				if calls.Calls[name] == nil {
+					calls.Calls[name] = make([]float64, len(traced))
+				}
+				calls.Calls[name][i] = perReq(n)
 			}
-			rows[i].Syscalls = float64(total) / float64(cfg.StraceRequests)
-			rows[i].PerSyscall = calls
+			calls.Servers = append(calls.Servers, p.Name)
+			r := &rows[slices.IndexFunc(rows, func(r benchdata.Row) bool { return r.Server == p.Name })]
+			r.Syscalls = perReq(total)
+			r.Futex = perReq(counted["futex"])
 		}
 	}
 
-	t := BenchTable(rows, cfg.StraceRequests)
-	t.WriteText(e.Stdout)
-	e.Printf("\n%s", benchReading(rows, cfg))
-	csvPath, err := e.WriteResult("bench.csv", t.WriteCSV)
+	results := benchdata.Results(rows, "en")
+	FromBench(results).WriteText(e.Stdout)
+	e.Printf("\n%s", benchReading(rows, calls != nil))
+	if calls != nil {
+		e.Printf("\nSystem calls per request, by name (strace -f -c, %d requests):\n", cfg.StraceRequests)
+		FromBench(benchdata.SyscallTable(*calls, "en")).WriteText(e.Stdout)
+	}
+	csvPath, err := e.WriteResult("bench.csv", func(w io.Writer) error { return benchdata.WriteCSV(w, rows) })
 	if err != nil {
 		return err
 	}
-	mdPath, err := e.WriteResult("bench.md", func(w io.Writer) error {
-		if err := t.WriteMarkdown(w); err != nil {
+	written := []string{csvPath}
+	if calls != nil {
+		path, err := e.WriteResult("bench-syscalls.csv", calls.WriteCSV)
+		if err != nil {
 			return err
 		}
-		if rows[0].PerSyscall != nil {
-			io.WriteString(w, "\n")
-			return SyscallTable(rows, cfg.StraceRequests).WriteMarkdown(w)
+		written = append(written, path)
+	}
+	mdPath, err := e.WriteResult("bench.md", func(w io.Writer) error {
+		io.WriteString(w, results.Markdown())
+		if calls != nil {
+			io.WriteString(w, "\n"+benchdata.SyscallTable(*calls, "en").Markdown())
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if rows[0].PerSyscall != nil {
-		e.Printf("\nSystem calls per request, by name (strace -f -c, %d requests):\n", cfg.StraceRequests)
-		SyscallTable(rows, cfg.StraceRequests).WriteText(e.Stdout)
-	}
-	e.Printf("\nwrote %s, %s\n", csvPath, mdPath)
+	written = append(written, mdPath)
+	e.Printf("\nwrote %s\nTo record this run for the results pages: cp %s docs/data/ && make docs FIX=1\n",
+		strings.Join(written, ", "), strings.Join(written[:len(written)-1], " "))
 	return nil
 }
-
-var nanValue = Percentile(nil, 50)
 
 // benchOnce starts p, warms it up, and measures its CPU time across one
 // hey run.
@@ -242,97 +299,55 @@ func ParseStraceSummary(r io.Reader) (map[string]int64, error) {
 	return calls, nil
 }
 
-// BenchTable lays out the medians.
-func BenchTable(rows []BenchRow, straceN int) Table {
-	t := Table{Header: []string{"server", "CPU per request", "× net/http", "user share", "req/s"}}
-	traced := len(rows) > 0 && rows[0].PerSyscall != nil
-	if traced {
-		t.Header = append(t.Header, "syscalls per request", "futex per request")
-	}
-	t.Header = append(t.Header, fmt.Sprintf("goal (≤%.2f×, user ≤%.0f%%)", goalRatio, goalUserShare*100))
-	for _, r := range rows {
-		cells := []any{r.Name, fmt.Sprintf("%.1f µs", r.CPUPerReq*1e6), fmt.Sprintf("%.2f", r.Ratio),
-			fmt.Sprintf("%.1f%%", r.UserShare*100), fmt.Sprintf("%.0f", r.RPS)}
-		if traced {
-			cells = append(cells, fmt.Sprintf("%.1f", r.Syscalls), fmt.Sprintf("%.2f", float64(r.PerSyscall["futex"])/float64(straceN)))
+// benchReading says, under the table, what the ratios mean for the goal.
+func benchReading(rows []benchdata.Row, traced bool) string {
+	var b strings.Builder
+	var floor, base, extra *benchdata.Row
+	for i := range rows {
+		switch rows[i].Kind {
+		case benchdata.Floor:
+			floor = &rows[i]
+		case benchdata.Baseline:
+			base = &rows[i]
+		case benchdata.Extra:
+			extra = &rows[i]
 		}
-		cells = append(cells, goal(r))
-		t.Add(cells...)
 	}
-	return t
-}
-
-func goal(r BenchRow) string {
-	switch r.Name {
-	case "ch3-epoll-lt", "ch4-epoll-et", "ch5-tcpcork", "ch6-nodelay":
-	default:
-		return "–"
+	if floor != nil {
+		fmt.Fprintf(&b, "The C floor (chapter 3's loop in C) spends %.1f µs of CPU per request; net/http %.1f µs.\n", floor.CPU, base.CPU)
+	} else {
+		fmt.Fprintf(&b, "net/http spends %.1f µs of CPU per request; without the C floor there is no goal to check.\n", base.CPU)
 	}
-	var missed []string
-	if r.Ratio > goalRatio {
-		missed = append(missed, "CPU")
+	if extra != nil {
+		fmt.Fprintf(&b, "%s spends %.1f µs.\n", extra.Server, extra.CPU)
 	}
-	if r.UserShare > goalUserShare {
-		missed = append(missed, "user share")
-	}
-	if len(missed) == 0 {
-		return "met"
-	}
-	return "missed: " + strings.Join(missed, ", ")
-}
-
-// SyscallTable shows, per server, the calls per request of the system calls
-// that any server makes at least 0.05 times per request.
-func SyscallTable(rows []BenchRow, straceN int) Table {
-	names := map[string]bool{}
-	for _, r := range rows {
-		for name, n := range r.PerSyscall {
-			if float64(n)/float64(straceN) >= 0.05 {
-				names[name] = true
+	if floor != nil || extra != nil {
+		fmt.Fprintf(&b, "Goal for the epoll chapters: at most %.2f× the C floor", benchdata.GoalFloor)
+		if extra != nil {
+			fmt.Fprintf(&b, " and at most %.2f× %s", benchdata.GoalExtra, extra.Server)
+		}
+		b.WriteString(".\n")
+		for _, r := range rows {
+			if g := benchdata.Goal(r, floor, extra, "en"); g != "–" {
+				fmt.Fprintf(&b, "  %-13s", r.Server)
+				if floor != nil {
+					fmt.Fprintf(&b, " %.2f× C", r.CPU/floor.CPU)
+				}
+				if extra != nil {
+					if floor != nil {
+						b.WriteString(",")
+					}
+					fmt.Fprintf(&b, " %.2f× %s", r.CPU/extra.CPU, extra.Server)
+				}
+				fmt.Fprintf(&b, ": %s\n", g)
 			}
 		}
 	}
-	var list []string
-	for name := range names {
-		list = append(list, name)
-	}
-	slices.Sort(list)
-	t := Table{Header: append([]string{"syscall"}, func() []string {
-		var h []string
-		for _, r := range rows {
-			h = append(h, r.Name)
-		}
-		return h
-	}()...)}
-	for _, name := range list {
-		cells := []any{name}
-		for _, r := range rows {
-			cells = append(cells, fmt.Sprintf("%.2f", float64(r.PerSyscall[name])/float64(straceN)))
-		}
-		t.Add(cells...)
-	}
-	return t
-}
-
-func benchReading(rows []BenchRow, cfg BenchConfig) string {
-	var b strings.Builder
-	base := rows[len(rows)-1]
-	fmt.Fprintf(&b, "net/http spends %.1f µs of CPU per request (%.0f%% of it in user space). ", base.CPUPerReq*1e6, base.UserShare*100)
-	b.WriteString("Goal for the epoll chapters: at most " +
-		fmt.Sprintf("%.2f× that, with at most %.0f%% in user space.\n", goalRatio, goalUserShare*100))
-	for _, r := range rows[:len(rows)-1] {
-		fmt.Fprintf(&b, "  %-13s %.2f× net/http, %.1f%% user: %s\n", r.Name, r.Ratio, r.UserShare*100, goal(r))
-	}
-	if rows[0].PerSyscall != nil {
-		futex := 0.0
-		for _, r := range rows[:len(rows)-1] {
-			futex = max(futex, float64(r.PerSyscall["futex"])/float64(cfg.StraceRequests))
-		}
-		fmt.Fprintf(&b, "The Go runtime shows in the futex column (up to %.2f per request in the chapters): when a goroutine\n"+
-			"stays in a blocking system call (epoll_wait, accept, read) for more than about 20 µs, the runtime's\n"+
-			"sysmon thread takes its processor away and hands it to another thread, which it wakes with futex; on\n"+
-			"return the syscall must get a processor back. strace slows every system call down, which makes\n"+
-			"hand-offs more frequent than in the untraced runs.\n", futex)
+	if traced {
+		b.WriteString("The Go runtime shows in the futex column: when a goroutine stays in a blocking system\n" +
+			"call (epoll_wait, accept, read), the runtime's sysmon thread may hand its processor to\n" +
+			"another thread, which it wakes with futex. strace slows every system call down, which\n" +
+			"makes hand-offs more frequent than in the untraced runs.\n")
 	}
 	return b.String()
 }

@@ -114,6 +114,22 @@ func (e *Env) Baseline(ctx context.Context) (Program, error) {
 	return p, err
 }
 
+// Floor compiles the C floor once per run. Without a C compiler it returns
+// ErrNoCompiler.
+func (e *Env) Floor(ctx context.Context) (Program, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if p, ok := e.built["C"]; ok {
+		return p, nil
+	}
+	e.Logf("compiling the C floor (tools/floor/floor.c)")
+	p, err := BuildFloor(ctx, e.tools(), e.tmp)
+	if err == nil {
+		e.built["C"] = p
+	}
+	return p, err
+}
+
 // TempPath returns a path in the scratch folder.
 func (e *Env) TempPath(name string) string { return filepath.Join(e.tmp, name) }
 

@@ -4,13 +4,16 @@ package load
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -20,9 +23,15 @@ import (
 // Program is a server binary that speaks the chapters' contract: it takes
 // -addr, -backlog, -quiet (and -split), and prints "listening on HOST:PORT"
 // on stderr once it listens.
+//
+// An extra server (Command set) keeps a looser contract, so that a reader can
+// run a program written for the article, such as its Python: it is started
+// with sh -c, told its port in the environment variable PORT and in place of
+// "{port}" in Command, and counts as listening once it accepts a connection.
 type Program struct {
-	Name string // "ch3-epoll-lt", "net/http"
-	Path string
+	Name    string // "ch3-epoll-lt", "net/http", "C"
+	Path    string
+	Command string // an extra server's shell command; then Path is unused
 }
 
 // BuildChapter builds chapter (a folder under root) into dir.
@@ -41,6 +50,44 @@ func BuildBaseline(ctx context.Context, toolsDir, dir string) (Program, error) {
 		return Program{}, err
 	}
 	return Program{Name: "net/http", Path: path}, nil
+}
+
+// The C floor's source, in the tools module.
+const floorSource = "floor/floor.c"
+
+// ErrNoCompiler is BuildFloor's error when the machine has no C compiler.
+var ErrNoCompiler = errors.New("no C compiler found (looked for $CC, cc, gcc, clang)")
+
+// CCompiler returns the C compiler to use: $CC if set, else the first of
+// cc, gcc and clang on the PATH.
+func CCompiler() (string, error) {
+	names := []string{"cc", "gcc", "clang"}
+	if cc := os.Getenv("CC"); cc != "" {
+		names = []string{cc}
+	}
+	for _, name := range names {
+		if path, err := exec.LookPath(name); err == nil {
+			return path, nil
+		}
+	}
+	return "", ErrNoCompiler
+}
+
+// BuildFloor compiles the C floor (tools/floor/floor.c) into dir, with
+// warnings as errors. It returns ErrNoCompiler when there is no compiler.
+func BuildFloor(ctx context.Context, toolsDir, dir string) (Program, error) {
+	cc, err := CCompiler()
+	if err != nil {
+		return Program{}, err
+	}
+	path := filepath.Join(dir, "floor")
+	cmd := exec.CommandContext(ctx, cc, "-O2", "-Wall", "-Wextra", "-Werror", "-o", path, filepath.Join(toolsDir, floorSource))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return Program{}, fmt.Errorf("%s %s: %v\n%s", filepath.Base(cc), floorSource, err, stderr.String())
+	}
+	return Program{Name: "C", Path: path}, nil
 }
 
 // startTimeout bounds the wait for the "listening on" line.
@@ -66,6 +113,9 @@ type Server struct {
 // has printed its listening line. wrap, if not empty, is a command that runs
 // the server (strace …): the server is then its child.
 func Start(p Program, wrap []string, args ...string) (*Server, error) {
+	if p.Command != "" {
+		return startExtra(p, wrap)
+	}
 	argv := append([]string{p.Path, "-addr", "127.0.0.1:0", "-quiet"}, args...)
 	argv = append(wrap, argv...)
 	s := &Server{Program: p, exited: make(chan struct{})}
@@ -106,6 +156,82 @@ func Start(p Program, wrap []string, args ...string) (*Server, error) {
 		<-s.exited
 		return nil, fmt.Errorf("%s printed no listening line in %v", p.Name, startTimeout)
 	}
+}
+
+// startExtra starts an extra server on a free port of 127.0.0.1 and waits
+// until it accepts a connection. sh runs the command with exec, so that the
+// process measured is the server and not a shell.
+func startExtra(p Program, wrap []string) (*Server, error) {
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	command := strings.ReplaceAll(p.Command, "{port}", strconv.Itoa(port))
+	argv := append(wrap, "sh", "-c", "exec "+command)
+	s := &Server{Program: p, Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), exited: make(chan struct{})}
+	s.cmd = exec.Command(argv[0], argv[1:]...)
+	s.cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port))
+	stderr, err := s.cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", p.Name, err)
+	}
+	go func() {
+		scan := bufio.NewScanner(stderr)
+		for scan.Scan() {
+			s.mu.Lock()
+			s.stderr = append(s.stderr, scan.Text())
+			s.mu.Unlock()
+		}
+		io.Copy(io.Discard, stderr)
+		s.err = s.cmd.Wait()
+		close(s.exited)
+	}()
+	// The probe is a whole request, read to the end: a connection closed
+	// before its request ends would make the article's example 3 spin.
+	deadline := time.Now().Add(startTimeout)
+	for {
+		if probe(s.Addr) == nil {
+			return s, nil
+		}
+		select {
+		case <-s.exited:
+			return nil, fmt.Errorf("%s exited before listening on %s (%v): %s", p.Name, s.Addr, s.err, strings.Join(s.Stderr(), "; "))
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			s.cmd.Process.Kill()
+			<-s.exited
+			return nil, fmt.Errorf("%s did not listen on %s within %v (does it read PORT or {port}?)", p.Name, s.Addr, startTimeout)
+		}
+	}
+}
+
+// probe sends one HTTP/1.0 request to addr and reads the answer to its end.
+func probe(addr string) error {
+	conn, err := net.DialTimeout("tcp4", addr, time.Second)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := io.WriteString(conn, "GET / HTTP/1.0\r\n\r\n"); err != nil {
+		return err
+	}
+	_, err = io.Copy(io.Discard, conn)
+	return err
+}
+
+// freePort asks the kernel for a free port on 127.0.0.1.
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
 }
 
 // URL is the address to give hey.
@@ -156,7 +282,9 @@ func (s *Server) Stop(pid int) error {
 		<-s.exited
 		return fmt.Errorf("%s still running %v after SIGTERM: killed", s.Program.Name, stopTimeout)
 	}
-	if s.err != nil {
+	// An extra server keeps its own ways of ending (Python's default for
+	// SIGTERM is to die of it); the chapters must exit 0.
+	if s.err != nil && s.Program.Command == "" {
 		return fmt.Errorf("%s: %s after SIGTERM", s.Program.Name, s.ExitStatus())
 	}
 	return nil

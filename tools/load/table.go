@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"epolltutorial/tools/benchdata"
 )
 
 // Table is a result table, printed aligned on the terminal and written as
@@ -16,6 +18,9 @@ type Table struct {
 	Header []string
 	Rows   [][]string
 }
+
+// FromBench converts a table of the bench data.
+func FromBench(t benchdata.Table) Table { return Table{Header: t.Header, Rows: t.Rows} }
 
 // Add appends a row; cells are formatted with fmt's %v.
 func (t *Table) Add(cells ...any) {

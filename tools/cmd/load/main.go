@@ -8,7 +8,7 @@
 //	load -ch 3 c10k            ten thousand idle connections, then load
 //	load cork                  TCP_CORK: chapter 3 against chapter 5
 //	load nodelay               TCP_NODELAY: a ping-pong demo, chapter 3 against 6
-//	load bench                 CPU per request: chapters 2-6 against net/http
+//	load bench                 CPU per request: chapters 2-6 against C and net/http
 //
 // Flags may come before or after the scenario's name. Results are printed
 // and written into the results folder at the repository root.
@@ -37,7 +37,7 @@ var scenarios = map[string]string{
 	"c10k":    "open -idle idle connections, then run hey: who keeps serving",
 	"cork":    "TCP_CORK: segments per response in ch3 and ch5 with -split 4; the 200 ms ceiling",
 	"nodelay": "TCP_NODELAY: a keep-alive ping-pong with and without it; ch3 against ch6",
-	"bench":   "server CPU per request, user share and syscalls: ch2-ch6 against net/http",
+	"bench":   "server CPU per request, user share and syscalls: ch2-ch6 against a C floor and net/http",
 }
 
 func main() {
@@ -54,6 +54,10 @@ func main() {
 		duration = flags.Duration("z", 5*time.Second, "c10k: how long hey runs beside the idle connections")
 		rounds   = flags.Int("rounds", 3, "bench: interleaved rounds (the median is reported)")
 		straceN  = flags.Int("strace-n", 2000, "bench: requests in the run under strace -c (0 skips it)")
+		extra    = flags.String("extra", "", "bench: one more server to measure, `[NAME=]COMMAND`, run with sh -c; it must\n"+
+			"listen on 127.0.0.1 at the port given in $PORT (or in place of {port}), answer\n"+
+			"HTTP/1.0 requests and close, and stop on SIGTERM, e.g.\n"+
+			"-extra 'python=python3 saved_example3.py'")
 	)
 	flags.Usage = func() {
 		w := flags.Output()
@@ -151,7 +155,7 @@ func main() {
 		err = load.Nodelay(ctx, env, load.NodelayConfig{RoundTrips: 50, Requests: or(*requests, 2000), Workers: or(*workers, 50)})
 	case "bench":
 		err = load.Bench(ctx, env, load.BenchConfig{Requests: or(*requests, 20000), Workers: or(*workers, 50),
-			Rounds: *rounds, StraceRequests: *straceN})
+			Rounds: *rounds, StraceRequests: *straceN, Extra: *extra})
 	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) || ctx.Err() != nil {
