@@ -86,7 +86,7 @@ var Mutants = []Mutant{
 	},
 	{
 		Name: "stop-on-signal", Chapter: "ch3-epoll-lt", File: "sys.go",
-		Old:  "\t\tstop.Store(true)",
+		Old:  "\t\tstop.set.Store(true)",
 		New:  "\t\t_ = stop",
 		Test: "TestStopsOnSignal",
 	},
