@@ -45,6 +45,17 @@ fmt: ## gofmt every Go file
 docs: ## check the docs against the code; FIX=1 renumbers lines that only moved
 	go run ./tools/cmd/docs $(if $(filter 1,$(FIX)),-fix)
 
+.PHONY: exercise
+X     ?=
+L     ?=
+CHECK ?=
+RESET ?=
+HINT  ?=
+
+exercise: ## exercises: list; X=NAME prepares exercises/NAME, + CHECK=1 grades it, HINT=N, RESET=1; L=zh-CN
+	@mkdir -p exercises && go build -o exercises/.exercise ./tools/cmd/exercise
+	@./exercises/.exercise $(if $(L),-lang $(L)) $(if $(X),$(if $(filter 1,$(CHECK)),check $(X),$(if $(filter 1,$(RESET)),reset $(X),$(if $(HINT),hint $(X) $(HINT),prepare $(X)))),list)
+
 .PHONY: site serve
 ADDR ?= 127.0.0.1:8000
 

@@ -1,11 +1,21 @@
 // Package mutants undoes, one at a time, each fix that the chapters make to
 // the article's code, and checks that a named test then fails. A fix whose
 // removal no test notices is not tested; this package is how the tutorial
-// keeps its promise that every fix has a test that fails without it.
+// keeps its promise that every fix has a test that fails without it. The
+// same mutants make the break-and-fix exercises of `make exercise`
+// (exercises.go): a learner gets a copy of a chapter with one fix undone.
 package mutants
 
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
 // A Mutant is one fix undone: in Chapter's File, Old (which must occur
-// exactly once) becomes New, and Test must then fail.
+// exactly once) becomes New, and Test must then fail. The exercises
+// (exercises.go) apply mutants to a learner's copy of a chapter.
 type Mutant struct {
 	Name    string // the errata anchor of the fix (docs/en/errata.md), or "lesson: …", or "tutorial: …" for a fix of the tutorial's own
 	Chapter string
@@ -13,6 +23,41 @@ type Mutant struct {
 	Old     string
 	New     string
 	Test    string // a go test -run pattern naming one test
+	// Through, if set, makes the mutant a cut: what becomes New is the text
+	// from Old through the first Through after it (a skeleton's TODOs).
+	Through string
+}
+
+// Apply returns src with the mutant applied, the offset where New now
+// starts, and the text that New replaced.
+func (m Mutant) Apply(src string) (out string, at int, removed string, err error) {
+	if n := strings.Count(src, m.Old); n != 1 {
+		return "", 0, "", fmt.Errorf("%s/%s has the fix's code %d times, want once: update the mutant\n%s", m.Chapter, m.File, n, m.Old)
+	}
+	at = strings.Index(src, m.Old)
+	end := at + len(m.Old)
+	if m.Through != "" {
+		i := strings.Index(src[end:], m.Through)
+		if i < 0 {
+			return "", 0, "", fmt.Errorf("%s/%s has no %q after the cut's start: update the mutant", m.Chapter, m.File, m.Through)
+		}
+		end += i + len(m.Through)
+	}
+	return src[:at] + m.New + src[end:], at, src[at:end], nil
+}
+
+// ApplyIn applies the mutant to its file in dir, a copy of its chapter.
+func (m Mutant) ApplyIn(dir string) error {
+	path := filepath.Join(dir, m.File)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	out, _, _, err := m.Apply(string(src))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(out), 0o644)
 }
 
 // Mutants are the fixes and lessons, each with the test that guards it.
@@ -167,5 +212,37 @@ var Mutants = []Mutant{
 		Old:  "\tsetOption(serverFD, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)\n",
 		New:  "",
 		Test: "TestAcceptedSocketInheritsNoDelay",
+	},
+	{
+		// The article's example 1 reads once; a request may come in pieces.
+		Name: "lesson: recv until the request ends", Chapter: "ch1-blocking", File: "main.go",
+		Old:  "\tfor end < 0 && err == nil {\n\t\tseen := len(request)",
+		New:  "\tif end < 0 && err == nil {\n\t\tseen := len(request)",
+		Test: "TestRequestSplitOverSeveralWrites",
+	},
+	{
+		Name: "lesson: serve in a loop", Chapter: "ch2-loop", File: "main.go",
+		Old:  "\tfor {\n\t\t// One client at a time",
+		New:  "\tfor range 1 {\n\t\t// One client at a time",
+		Test: "TestServesClientsInTurn",
+	},
+	{
+		Name: "lesson: switch to EPOLLOUT", Chapter: "ch3-epoll-lt", File: "main.go",
+		Old:  "\t\t\t\t\terr = named(\"epoll_ctl\", unix.EpollCtl(epollFD, unix.EPOLL_CTL_MOD, fd, interest(fd, unix.EPOLLOUT)))\n",
+		New:  "",
+		Test: "TestResponseIsTheArticlesBytes",
+	},
+	{
+		// EPOLLHUP is reported for ever, even for a mask of 0: the loop spins.
+		Name: "lesson: close on the hang-up", Chapter: "ch3-epoll-lt", File: "main.go",
+		Old:  "\t\t\tcase event.Events&(unix.EPOLLHUP|unix.EPOLLERR) != 0:\n\t\t\t\tdrop(fd, nil)\n",
+		New:  "\t\t\tcase event.Events&(unix.EPOLLHUP|unix.EPOLLERR) != 0:\n",
+		Test: "TestNoFDLeaks",
+	},
+	{
+		Name: "lesson: write until EAGAIN", Chapter: "ch4-epoll-et", File: "main.go",
+		Old:  "\t\t\t\tfor err = nil; err == nil && len(responses[fd]) > 0; {\n\t\t\t\t\tresponses[fd], err = send(fd, responses[fd])\n\t\t\t\t}",
+		New:  "\t\t\t\tresponses[fd], err = send(fd, responses[fd])",
+		Test: "TestResponseWrittenInPieces",
 	},
 }
