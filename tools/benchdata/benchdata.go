@@ -154,14 +154,18 @@ func ReadSyscalls(r io.Reader) (Syscalls, error) {
 }
 
 // Table is a rendered table: a header and rows of cells, the first column
-// text and the others numbers.
+// text and the others numbers, except those Text marks.
 type Table struct {
 	Header []string
 	Rows   [][]string
+	Text   []bool // by column: text, aligned left like the first (optional)
 }
 
-// Markdown writes t as a Markdown table, the first column aligned left and
-// the others right.
+// left says whether column i is aligned left: the first, and text.
+func (t Table) left(i int) bool { return i == 0 || i < len(t.Text) && t.Text[i] }
+
+// Markdown writes t as a Markdown table, the first column and the text
+// columns aligned left, the others right.
 func (t Table) Markdown() string {
 	var b strings.Builder
 	row := func(cells []string) {
@@ -172,8 +176,14 @@ func (t Table) Markdown() string {
 		b.WriteString("\n")
 	}
 	row(t.Header)
-	b.WriteString("|---|")
-	b.WriteString(strings.Repeat("---:|", len(t.Header)-1))
+	b.WriteString("|")
+	for i := range t.Header {
+		if t.left(i) {
+			b.WriteString("---|")
+		} else {
+			b.WriteString("---:|")
+		}
+	}
 	b.WriteString("\n")
 	for _, r := range t.Rows {
 		row(r)
@@ -323,8 +333,10 @@ const (
 	SyscallsFile = "bench-syscalls.csv"
 )
 
-// RenderFile reads a recorded data file (bench.csv or bench-syscalls.csv,
-// by its base name) and returns its table in lang as Markdown.
+// RenderFile reads a recorded data file and returns its table in lang as
+// Markdown: bench.csv and bench-syscalls.csv (by their base names) as the
+// bench shows them, with the ratios and the goal; any other file as Data
+// renders it.
 func RenderFile(path, lang string) (string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -344,5 +356,9 @@ func RenderFile(path, lang string) (string, error) {
 		}
 		return SyscallTable(s, lang).Markdown(), nil
 	}
-	return "", fmt.Errorf("%s: not a bench data file (%s or %s)", path, ResultsFile, SyscallsFile)
+	d, err := ReadData(bytes.NewReader(data))
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return d.Render(lang).Markdown(), nil
 }

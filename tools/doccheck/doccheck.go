@@ -40,7 +40,7 @@ func (p Problem) String() string {
 }
 
 // sections are the anchors every chapter README has, in this order.
-var sections = []string{"run", "observe", "walkthrough", "map", "errata", "next"}
+var sections = []string{"adds", "run", "observe", "walkthrough", "errata", "next", "map"}
 
 // Twin returns the other language's version of a page (slash paths from the
 // root), and whether page is the English one.
@@ -73,11 +73,18 @@ func Check(root string) ([]Problem, error) {
 		}
 		c.checkLinks(p)
 		c.checkTables(p)
+		c.checkFigures(p)
 		if p.chapter > 0 {
 			c.checkSections(p)
+			c.checkTitles(p)
+			c.checkBudget(p)
 			c.checkMap(p)
 		}
+		c.checkNext(p)
+		c.checkOrder(p)
 	}
+	c.checkRepeats()
+	c.checkTerms(c.glossaryTerms())
 	slices.SortStableFunc(c.problems, func(a, b Problem) int {
 		return cmp.Or(strings.Compare(a.File, b.File), a.Line-b.Line)
 	})

@@ -48,6 +48,11 @@ const chapterEN = `**English** | [中文](README.zh-CN.md)
 
 # Chapter 1
 
+<a id="adds"></a>
+## What this chapter adds
+
+A program that adds.
+
 <a id="run"></a>
 ## Run it
 
@@ -59,7 +64,7 @@ const chapterEN = `**English** | [中文](README.zh-CN.md)
 The sum comes from [main.go:9](main.go#L9); ` + "`[this](is-not-a.link)`" + ` is code.
 
 <a id="walkthrough"></a>
-## Walkthrough
+## The lines that matter
 
 <a id="main"></a>
 ### main
@@ -73,13 +78,6 @@ func main() {
 }
 ` + "```" + `
 
-<a id="map"></a>
-## The map
-
-| Python | What it does | Go | Go code |
-|---:|---|---|---|
-ROWS
-
 <a id="errata"></a>
 ## Errata
 
@@ -88,12 +86,29 @@ See [the errata](../docs/en/errata.md#ex1).
 <a id="next"></a>
 ## Next
 
-There is no next chapter.
+Back to [the index](../docs/en/index.md).
+
+<a id="map"></a>
+## The Python → Go map
+
+<details>
+<summary>Every line of example 1</summary>
+
+| Python | What it does | Go | Go code |
+|---:|---|---|---|
+ROWS
+
+</details>
 `
 
 const chapterZH = `[English](README.md) | **中文**
 
 # 第 1 章
+
+<a id="adds"></a>
+## 本章新增了什么
+
+一个做加法的程序，文章中文版称之为“状态触发”也无妨。
 
 <a id="run"></a>
 ## 运行
@@ -101,12 +116,12 @@ const chapterZH = `[English](README.md) | **中文**
 ` + "`go run .`" + ` 打印 3。返回[章节列表](../README.zh-CN.md#chapters)。
 
 <a id="observe"></a>
-## 看什么
+## 观察要点
 
 和来自 [main.go:9](main.go#L9)。
 
 <a id="walkthrough"></a>
-## 逐行讲解
+## 关键代码
 
 <a id="main"></a>
 ### main 函数
@@ -120,23 +135,49 @@ func main() {
 }
 ` + "```" + `
 
+<a id="errata"></a>
+## 勘误
+
+见[勘误](../docs/zh-CN/errata.md#ex1)。示例 1 没有问题。
+
+<a id="next"></a>
+## 下一步
+
+回到[目录](../docs/zh-CN/index.md)。
+
 <a id="map"></a>
-## 对照表
+## Python → Go 对照表
+
+<details>
+<summary>示例 1 的每一行</summary>
 
 | Python | 作用 | Go | Go 代码 |
 |---:|---|---|---|
 ROWS
 
-<a id="errata"></a>
-## 勘误
-
-见[勘误](../docs/zh-CN/errata.md#ex1)。
-
-<a id="next"></a>
-## 下一章
-
-没有下一章了。
+</details>
 `
+
+// indexPage states the reading path: in the fixture, chapter 1 alone.
+func indexPage(english bool) string {
+	if english {
+		return "**English** | [中文](../zh-CN/index.md)\n\n# Index\n\n<a id=\"order\"></a>\n## Order\n\n1. [Chapter 1](../../ch1-blocking/README.md)\n"
+	}
+	return "[English](../en/index.md) | **中文**\n\n# 目录\n\n<a id=\"order\"></a>\n## 顺序\n\n1. [第 1 章](../../ch1-blocking/README.zh-CN.md)\n"
+}
+
+// glossaryPages keep one Chinese term per concept: the Chinese table's 不用
+// column lists the variants that other Chinese pages must not use.
+func glossaryPage(english bool) string {
+	if english {
+		return "**English** | [中文](../zh-CN/glossary.md)\n\n# Glossary\n\n<a id=\"terms\"></a>\n## Terms\n\n" +
+			"| Term | 中文 | Not in Chinese | Meaning |\n|---|---|---|---|\n" +
+			"| level-triggered | 水平触发 | 状态触发 | reported while ready |\n| example N | 示例 N | 例 N | the article's |\n"
+	}
+	return "[English](../en/glossary.md) | **中文**\n\n# 术语表\n\n<a id=\"terms\"></a>\n## 术语\n\n" +
+		"| 术语 | 中文 | 不用 | 含义 |\n|---|---|---|---|\n" +
+		"| level-triggered | 水平触发（LT） | 状态触发 | 就绪期间一直报告 |\n| example N | 示例 N | 例 N | 文章里的 |\n"
+}
 
 // errataPage quotes code from a docs page, and shows a Markdown example in a
 // longer fence that the checker must not read.
@@ -162,6 +203,10 @@ func writeFixture(t *testing.T) string {
 		"ch1-blocking/README.zh-CN.md": strings.Replace(chapterZH, "ROWS", mapRows(false), 1),
 		"docs/en/errata.md":            errataPage(true),
 		"docs/zh-CN/errata.md":         errataPage(false),
+		"docs/en/index.md":             indexPage(true),
+		"docs/zh-CN/index.md":          indexPage(false),
+		"docs/en/glossary.md":          glossaryPage(true),
+		"docs/zh-CN/glossary.md":       glossaryPage(false),
 	}
 	for name, text := range files {
 		path := filepath.Join(root, name)
@@ -270,7 +315,7 @@ func TestEachRuleFails(t *testing.T) {
 		{"anchor used twice", both(`id="main"`, `id="run"`),
 			chEN, "### main", -1, `"run" is used twice`},
 		{"anchor missing in the Chinese twin", one(chZH, "<a id=\"main\"></a>\n### main 函数\n", ""),
-			chZH, `<a id="map">`, 0, `anchor "map" where ch1-blocking/README.md:18 has "main"`},
+			chZH, `<a id="errata">`, 0, `anchor "errata" where ch1-blocking/README.md:23 has "main"`},
 		{"quoted Go line changed", one("ch1-blocking/main.go", "b := 2", "b := 3"),
 			chEN, "\tb := 2", 0, "differs from main.go:8"},
 		{"marker missing in the Chinese twin", one(chZH, "<!-- code: main.go:6-10 -->\n", ""),
@@ -282,7 +327,7 @@ func TestEachRuleFails(t *testing.T) {
 		{"line link beyond the file", both("[main.go:9](main.go#L9)", "[main.go:99](main.go#L99)"),
 			chEN, "The sum", 0, "ch1-blocking/main.go:99 is not in the file (it has 10 lines)"},
 		{"line links differ between twins", one(chZH, "[main.go:9](main.go#L9)", "[main.go:7](main.go#L7)"),
-			chZH, "和来自", 0, `line link "main.go#L7" where ch1-blocking/README.md:13 has "main.go#L9"`},
+			chZH, "和来自", 0, `line link "main.go#L7" where ch1-blocking/README.md:18 has "main.go#L9"`},
 		{"link to a missing file", one(chEN, "../README.md#chapters", "../READ.md#chapters"),
 			chEN, "Back to", 0, "READ.md does not exist"},
 		{"link to a missing anchor", one(chEN, "../README.md#chapters", "../README.md#chapter"),
@@ -308,6 +353,27 @@ func TestEachRuleFails(t *testing.T) {
 			both(`id="next"`, `id="errata"`)(t, root)
 			both(`id="tmp"`, `id="next"`)(t, root)
 		}, chEN, `<a id="next">`, 0, `section "next" comes before "errata"`},
+		{"section titled differently", one(chEN, "## Run it", "## How to run it"),
+			chEN, "## How to run it", 0, `section "run" is titled "## Run it" in every chapter`},
+		{"over the budget", one(chEN, "A program that adds.", strings.Repeat("word ", 1300)),
+			chEN, "", 0, "over the chapter budget of 1200"},
+		{"paragraph said twice", func(t *testing.T, root string) {
+			para := strings.Repeat("the same long sentence again ", 6)
+			replace(t, root, chEN, "A program that adds.", para)
+			replace(t, root, "docs/en/errata.md", "## 1\n", "## 1\n\n"+para+"\n")
+		}, "docs/en/errata.md", "the same long sentence", 0, "repeats the paragraph at ch1-blocking/README.md:8"},
+		{"rejected Chinese term", one(chZH, "示例 1 没有问题。", "例 1 没有问题。"),
+			chZH, "例 1 没有", 0, `uses "例 N": the glossary's term is "示例 N"`},
+		{"rejected term that holds a preferred one", func(t *testing.T, root string) {
+			replace(t, root, "docs/zh-CN/glossary.md", "| example N | 示例 N | 例 N |", "| unregister | 注册 | 取消注册 | 删除 |\n| example N | 示例 N | 例 N |")
+			replace(t, root, chZH, "示例 1 没有问题。", "示例 1 没有取消注册。")
+		}, chZH, "取消注册", 0, `uses "取消注册": the glossary's term is "注册"`},
+		{"rejected term outside quotes", one(chZH, "“状态触发”", "状态触发"),
+			chZH, "状态触发", 0, `uses "状态触发"`},
+		{"Next off the path", one(chEN, "[the index](../docs/en/index.md)", "[the errata](../docs/en/errata.md)"),
+			chEN, "Back to [the errata]", 0, "the reading path goes on to docs/en/index.md"},
+		{"reading order not the path", one("docs/en/index.md", "1. [Chapter 1]", "1. [Errata](errata.md)\n2. [Chapter 1]"),
+			"docs/en/index.md", `<a id="order">`, 0, "the reading order lists docs/en/errata.md, ch1-blocking/README.md"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			root := writeFixture(t)

@@ -13,7 +13,7 @@ C,floor,20,0.03,11000,10,0
 net/http,baseline,65,0.5,8000,14.7,0.3
 `
 
-// writeTables adds recorded bench data and a results page pair with a
+// writeTables adds recorded bench data and a page pair (off the reading path) with a
 // generated table to the fixture; the tables start out empty.
 func writeTables(t *testing.T, root string) {
 	t.Helper()
@@ -22,9 +22,9 @@ func writeTables(t *testing.T, root string) {
 			"\n\n<!-- table: docs/data/bench.csv -->\n\nAfter the table.\n"
 	}
 	files := map[string]string{
-		"docs/data/bench.csv":   benchCSV,
-		"docs/en/results.md":    page("**English** | [中文](../zh-CN/results.md)", "Results"),
-		"docs/zh-CN/results.md": page("[English](../en/results.md) | **中文**", "结果"),
+		"docs/data/bench.csv":  benchCSV,
+		"docs/en/tables.md":    page("**English** | [中文](../zh-CN/tables.md)", "Results"),
+		"docs/zh-CN/tables.md": page("[English](../en/tables.md) | **中文**", "结果"),
 	}
 	for name, text := range files {
 		path := filepath.Join(root, name)
@@ -52,8 +52,8 @@ func TestGeneratedTables(t *testing.T) {
 	for _, p := range check(t, root) {
 		t.Error("after Fix:", p)
 	}
-	en, _ := os.ReadFile(filepath.Join(root, "docs/en/results.md"))
-	zh, _ := os.ReadFile(filepath.Join(root, "docs/zh-CN/results.md"))
+	en, _ := os.ReadFile(filepath.Join(root, "docs/en/tables.md"))
+	zh, _ := os.ReadFile(filepath.Join(root, "docs/zh-CN/tables.md"))
 	for _, want := range []string{"| server | CPU per request |", "| ch3-epoll-lt | 30.0 µs | 15.0% | 1.50 | 0.46 |", "missed: × C |", "\n\nAfter the table."} {
 		if !strings.Contains(string(en), want) {
 			t.Errorf("English page lacks %q:\n%s", want, en)
@@ -69,7 +69,7 @@ func TestGeneratedTables(t *testing.T) {
 		t.Errorf("stale tables: %v", problems)
 	}
 	// A table on one side only breaks the twins' structure.
-	replace(t, root, "docs/zh-CN/results.md", "<!-- table: docs/data/bench.csv -->", "")
+	replace(t, root, "docs/zh-CN/tables.md", "<!-- table: docs/data/bench.csv -->", "")
 	found := false
 	for _, p := range check(t, root) {
 		found = found || strings.Contains(p.Message, "generated table")

@@ -20,6 +20,33 @@ var Chapters = []string{
 	"ch6-nodelay",
 }
 
+// Path is the reading path, the one order in which the pages are meant to be
+// read (English pages; each has a Chinese twin). docs/en/index.md states it,
+// and every page on it ends with a Next that leads to the page after it.
+var Path = []string{
+	"ch1-blocking/README.md",
+	"ch2-loop/README.md",
+	"docs/en/blocking.md",
+	"docs/en/select-poll-epoll.md",
+	"docs/en/epoll-steps.md",
+	"ch3-epoll-lt/README.md",
+	"docs/en/triggering.md",
+	"ch4-epoll-et/README.md",
+	"docs/en/backlog.md",
+	"docs/en/tcp-options.md",
+	"ch5-tcpcork/README.md",
+	"ch6-nodelay/README.md",
+	"docs/en/c10k.md",
+	"docs/en/results.md",
+}
+
+// Index is the page that states the path; GlossaryZH, the Chinese glossary,
+// is where each concept's one Chinese term is kept.
+const (
+	Index      = "docs/en/index.md"
+	GlossaryZH = "docs/zh-CN/glossary.md"
+)
+
 // Shared are the files that every chapter has and that are the same in all:
 // written in ch1-blocking and copied to the others by `make sync`. The unit
 // tests of sys.go (sys_test.go) stay in ch1-blocking alone: the copies are

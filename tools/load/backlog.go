@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"epolltutorial/tools/benchdata"
 )
 
 // BacklogConfig is the backlog experiment: the same load against the
@@ -33,7 +35,8 @@ type BacklogRow struct {
 
 // Backlog runs the sweep against chapter, prints a row per backlog as it
 // goes and the table at the end, and writes backlog-CHAPTER.{csv,md,svg}
-// into the results folder.
+// into the results folder. The CSV is BacklogData's, the format of the
+// recorded sweeps in docs/data that the results pages' tables are made from.
 func Backlog(ctx context.Context, e *Env, chapter string, cfg BacklogConfig) ([]BacklogRow, error) {
 	p, err := e.Chapter(ctx, chapter)
 	if err != nil {
@@ -61,7 +64,8 @@ func Backlog(ctx context.Context, e *Env, chapter string, cfg BacklogConfig) ([]
 			row.Listen.Overflows, row.Listen.Drops, row.Listen.Cookies, s.Bands)
 	}
 
-	table := BacklogTable(rows, cfg.Edges)
+	data := BacklogData(rows, cfg.Edges)
+	table := FromData(data)
 	e.Printf("\n")
 	table.WriteText(e.Stdout)
 	e.Printf("\n%s\n", BacklogReading(rows, cfg))
@@ -72,7 +76,7 @@ func Backlog(ctx context.Context, e *Env, chapter string, cfg BacklogConfig) ([]
 		ext   string
 		write func(io.Writer) error
 	}{
-		{"csv", table.WriteCSV},
+		{"csv", data.WriteCSV},
 		{"md", table.WriteMarkdown},
 		{"svg", BacklogChart(chapter, cfg, rows).WriteSVG},
 	} {
@@ -124,19 +128,20 @@ func backlogOnce(ctx context.Context, e *Env, p Program, backlog int, cfg Backlo
 	return row, nil
 }
 
-// BacklogTable lays the rows out for the terminal, Markdown and CSV.
-func BacklogTable(rows []BacklogRow, edges Edges) Table {
-	labels := edges.Labels()
-	t := Table{Header: []string{"backlog", "req/s", "p50", "p99", "max", "failed",
-		"ListenOverflows", "ListenDrops", "SyncookiesSent",
-		"connect " + labels[0], labels[1], labels[2], labels[3], "request resent"}}
+// BacklogData is the sweep as recorded data: a row per backlog, the
+// latencies in seconds, and a column per SYN band named after its time on
+// this kernel (connect_1s … connect_4s_or_more; see Edges.Keys).
+func BacklogData(rows []BacklogRow, edges Edges) benchdata.Data {
+	keys := edges.Keys()
+	d := benchdata.Data{Header: []string{"backlog", "requests_per_second", "p50_s", "p99_s", "max_s", "failed",
+		"ListenOverflows", "ListenDrops", "SyncookiesSent", keys[0], keys[1], keys[2], keys[3], "request_resent"}}
 	for _, r := range rows {
 		s := r.Stats
-		t.Add(r.Backlog, fmt.Sprintf("%.0f", s.RPS), formatSeconds(s.P50), formatSeconds(s.P99), formatSeconds(s.Max),
+		d.Add(r.Backlog, fmt.Sprintf("%.0f", s.RPS), s.P50, s.P99, s.Max,
 			s.Failed, r.Listen.Overflows, r.Listen.Drops, r.Listen.Cookies,
 			s.Bands[0], s.Bands[1], s.Bands[2], s.Bands[3], s.Resent)
 	}
-	return t
+	return d
 }
 
 // BacklogChart plots p99 latency and ListenOverflows against the backlog.

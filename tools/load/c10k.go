@@ -6,14 +6,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"epolltutorial/tools/benchdata"
 )
 
 // C10KConfig is the C10K demonstration: Idle connections that send
@@ -162,14 +167,29 @@ func C10K(ctx context.Context, e *Env, chapter string, cfg C10KConfig) (C10KResu
 		return r, err
 	}
 
-	t := C10KTable([]C10KResult{r})
-	t.WriteText(e.Stdout)
+	data := C10KData([]C10KResult{r})
+	FromData(data).WriteText(e.Stdout)
 	e.Printf("\n%s", c10kReading(r))
-	path, err := e.WriteResult("c10k-"+chapter+".md", t.WriteMarkdown)
-	if err != nil {
-		return r, err
+	// One table for every chapter run so far: this run's column replaces
+	// the chapter's earlier one.
+	if earlier, err := benchdata.ReadDataFile(filepath.Join(e.Out, "c10k.csv")); err == nil {
+		data = earlier.Merge(data)
 	}
-	e.Printf("\nwrote %s\n", path)
+	var paths []string
+	for _, f := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"c10k.csv", data.WriteCSV},
+		{"c10k.md", FromData(data).WriteMarkdown},
+	} {
+		path, err := e.WriteResult(f.name, f.write)
+		if err != nil {
+			return r, err
+		}
+		paths = append(paths, path)
+	}
+	e.Printf("\nwrote %s (columns: %s)\n", strings.Join(paths, ", "), strings.Join(data.Header[1:], ", "))
 	return r, nil
 }
 
@@ -254,50 +274,57 @@ func waitAccepted(pid, want int) int {
 	return max(last-1, 0)
 }
 
-// C10KTable lays out one or more results side by side.
-func C10KTable(results []C10KResult) Table {
-	t := Table{Header: []string{"measure"}}
+// C10KData is one or more results as recorded data: a row per measure,
+// a column per chapter. Durations are in seconds, memory in MiB (bytes per
+// connection); a cell is empty when there is nothing to tell: no latency
+// without an answered request, no memory per connection for fewer than
+// 100 accepted (RSS moves by more than that on its own).
+func C10KData(results []C10KResult) benchdata.Data {
+	d := benchdata.Data{Header: []string{"measure"}}
 	for _, r := range results {
-		t.Header = append(t.Header, r.Chapter)
+		d.Header = append(d.Header, r.Chapter)
 	}
-	row := func(name string, cell func(C10KResult) string) {
+	row := func(name string, cell func(C10KResult) any) {
 		cells := []any{name}
 		for _, r := range results {
 			cells = append(cells, cell(r))
 		}
-		t.Add(cells...)
+		d.Add(cells...)
 	}
-	row("idle connections asked for", func(r C10KResult) string { return strconv.Itoa(r.Asked) })
-	row("set up (client side)", func(r C10KResult) string { return strconv.Itoa(r.Established) })
-	row("accepted by the server", func(r C10KResult) string { return strconv.Itoa(r.Accepted) })
-	row("dials that failed", func(r C10KResult) string { return strconv.Itoa(r.DialFailures) })
-	row("time to open them", func(r C10KResult) string { return fmt.Sprintf("%.1f s", r.OpenTime.Seconds()) })
-	row("server RSS before → after", func(r C10KResult) string {
-		return fmt.Sprintf("%.1f → %.1f MiB", float64(r.RSSBefore)/1024, float64(r.RSSAfter)/1024)
-	})
-	row("RSS per accepted connection", func(r C10KResult) string {
-		if r.Accepted < 100 {
-			return "– (too few to tell)"
+	answered := func(r C10KResult, v float64) any {
+		if r.Active.OK() == 0 {
+			return ""
 		}
-		return fmt.Sprintf("%.0f B", r.PerConnection())
+		return v
+	}
+	row("idle_asked", func(r C10KResult) any { return r.Asked })
+	row("idle_set_up", func(r C10KResult) any { return r.Established })
+	row("accepted", func(r C10KResult) any { return r.Accepted })
+	row("dials_failed", func(r C10KResult) any { return r.DialFailures })
+	row("open_time_s", func(r C10KResult) any { return r.OpenTime.Seconds() })
+	row("rss_before_mib", func(r C10KResult) any { return float64(r.RSSBefore) / 1024 })
+	row("rss_after_mib", func(r C10KResult) any { return float64(r.RSSAfter) / 1024 })
+	row("rss_per_connection_b", func(r C10KResult) any {
+		if r.Accepted < 100 {
+			return ""
+		}
+		return fmt.Sprintf("%.0f", r.PerConnection())
 	})
-	row("server RLIMIT_NOFILE (soft/hard)", func(r C10KResult) string { return fmt.Sprintf("%d/%d", r.FileSoft, r.FileHard) })
-	row("active requests answered", func(r C10KResult) string { return strconv.Itoa(r.Active.OK()) })
-	row("active requests failed", func(r C10KResult) string { return strconv.Itoa(r.Active.Failed()) })
-	row("answered per second", func(r C10KResult) string {
+	row("nofile_soft", func(r C10KResult) any { return r.FileSoft })
+	row("nofile_hard", func(r C10KResult) any { return r.FileHard })
+	row("active_answered", func(r C10KResult) any { return r.Active.OK() })
+	row("active_failed", func(r C10KResult) any { return r.Active.Failed() })
+	row("answered_per_second", func(r C10KResult) any {
 		if r.Active.Total == 0 {
-			return "–"
+			return ""
 		}
 		return fmt.Sprintf("%.0f", float64(r.Active.OK())/r.Active.Total)
 	})
-	row("p50 / p99 / max", func(r C10KResult) string {
-		if r.Active.OK() == 0 {
-			return "–"
-		}
-		return formatSeconds(r.Active.Percentile(50)) + " / " + formatSeconds(r.Active.Percentile(99)) + " / " + formatSeconds(r.Active.Slowest)
-	})
-	row("ListenOverflows during the run", func(r C10KResult) string { return strconv.FormatInt(r.Listen.Overflows, 10) })
-	return t
+	row("p50_s", func(r C10KResult) any { return answered(r, r.Active.Percentile(50)) })
+	row("p99_s", func(r C10KResult) any { return answered(r, r.Active.Percentile(99)) })
+	row("max_s", func(r C10KResult) any { return answered(r, r.Active.Slowest) })
+	row("listen_overflows", func(r C10KResult) any { return r.Listen.Overflows })
+	return d
 }
 
 func c10kReading(r C10KResult) string {

@@ -8,9 +8,12 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"epolltutorial/tools/benchdata"
 )
 
 // The chapters' response, byte for byte, and a request to get it.
@@ -36,14 +39,16 @@ type Segments struct {
 
 // Cork compares the segments per response of chapter 3 and chapter 5, both
 // writing the response in cfg.Split sends, then shows what happens when a
-// cork is never removed.
+// cork is never removed. It writes cork-segments.csv and cork-ceiling.csv
+// (the format of the recorded runs in docs/data) and cork.md.
 func Cork(ctx context.Context, e *Env, cfg CorkConfig) error {
 	e.Printf("TCP_CORK: the response written in %d sends (-split %d), %d connections per chapter\nmachine: %s\n\n",
 		cfg.Split, cfg.Split, cfg.Connections, Machine(e.Root))
-	segs := Table{Header: []string{"chapter", "responses", "data segments out (server)", "data segments in (client)", "TCP_CORK"}}
+	segs := benchdata.Data{Header: []string{"chapter", "responses", "segments_out_min", "segments_out_max",
+		"segments_in_min", "segments_in_max", "cork"}}
 	for _, c := range []struct{ chapter, cork string }{
-		{"ch3-epoll-lt", "never set"},
-		{"ch5-tcpcork", "on while the response is written, then off"},
+		{"ch3-epoll-lt", "cork_never"},
+		{"ch5-tcpcork", "cork_while_writing"},
 	} {
 		p, err := e.Chapter(ctx, c.chapter)
 		if err != nil {
@@ -53,17 +58,18 @@ func Cork(ctx context.Context, e *Env, cfg CorkConfig) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.chapter, err)
 		}
-		segs.Add(c.chapter, len(got), spread(got, func(s Segments) int { return s.Out }),
-			spread(got, func(s Segments) int { return s.In }), c.cork)
+		outMin, outMax := spread(got, func(s Segments) int { return s.Out })
+		inMin, inMax := spread(got, func(s Segments) int { return s.In })
+		segs.Add(c.chapter, len(got), outMin, outMax, inMin, inMax, c.cork)
 	}
-	segs.WriteText(e.Stdout)
+	FromData(segs).WriteText(e.Stdout)
 	e.Printf("\nIn chapter 3 each send leaves at once, or as soon as Nagle's algorithm lets it (the client's ACK of the\n" +
 		"piece before); in chapter 5 the cork holds the pieces until it is pulled, and they leave together.\n" +
 		"(The client's count includes the FIN when it rides on the last data segment; a segment is a data\n" +
 		"segment if it carries at least one byte.)\n\n")
 
 	e.Logf("the 200 ms ceiling: cork a socket, write the response, time its arrival (%d rounds)", cfg.Rounds)
-	ceiling := Table{Header: []string{"cork", "median arrival", "min", "max"}}
+	ceiling := benchdata.Data{Header: []string{"arrival", "arrival_median_s", "min_s", "max_s"}}
 	for _, uncork := range []bool{false, true} {
 		var times []float64
 		for range cfg.Rounds {
@@ -76,27 +82,21 @@ func Cork(ctx context.Context, e *Env, cfg CorkConfig) error {
 			}
 			times = append(times, d.Seconds())
 		}
-		name := "set, never removed"
+		name := "never_removed"
 		if uncork {
-			name = "set, removed after the write"
+			name = "removed_after_write"
 		}
-		ceiling.Add(name, formatSeconds(Median(times)), formatSeconds(Percentile(times, 0)), formatSeconds(Percentile(times, 100)))
+		ceiling.Add(name, Median(times), Percentile(times, 0), Percentile(times, 100))
 	}
-	ceiling.WriteText(e.Stdout)
+	FromData(ceiling).WriteText(e.Stdout)
 	e.Printf("\nA corked socket sends a partial segment when the cork comes out, or at the latest 200 ms after the\n" +
 		"data was queued (tcp(7)): forget to remove the cork and every response is 200 ms late.\n")
 
-	path, err := e.WriteResult("cork.md", func(w io.Writer) error {
-		if err := segs.WriteMarkdown(w); err != nil {
-			return err
-		}
-		io.WriteString(w, "\n")
-		return ceiling.WriteMarkdown(w)
-	})
+	paths, err := writeData(e, "cork", named{"cork-segments", segs}, named{"cork-ceiling", ceiling})
 	if err != nil {
 		return err
 	}
-	e.Printf("\nwrote %s\n", path)
+	e.Printf("\nwrote %s\n", strings.Join(paths, ", "))
 	return nil
 }
 
@@ -161,21 +161,17 @@ func oneResponse(s *Server) (Segments, error) {
 	return seg, nil
 }
 
-// spread formats the values as "4" when they are all the same, or as
-// "2-4 (median 3)".
-func spread(segs []Segments, value func(Segments) int) string {
+// spread returns the fewest and the most of the values, as cells (empty
+// when there are none).
+func spread(segs []Segments, value func(Segments) int) (lo, hi string) {
 	if len(segs) == 0 {
-		return "–"
+		return "", ""
 	}
 	var v []float64
 	for _, s := range segs {
 		v = append(v, float64(value(s)))
 	}
-	lo, hi, med := Percentile(v, 0), Percentile(v, 100), Median(v)
-	if lo == hi {
-		return fmt.Sprintf("%.0f", lo)
-	}
-	return fmt.Sprintf("%.0f–%.0f (median %.0f)", lo, hi, med)
+	return fmt.Sprintf("%.0f", Percentile(v, 0)), fmt.Sprintf("%.0f", Percentile(v, 100))
 }
 
 // CorkArrival times the chapters' response from a corked socket to its

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"epolltutorial/tools/benchdata"
 )
 
 // Env is what every scenario needs: where the tree is, a scratch folder
@@ -144,6 +146,39 @@ func (e *Env) WriteResult(name string, write func(io.Writer) error) (string, err
 		return "", err
 	}
 	return path, os.WriteFile(path, b.Bytes(), 0o644)
+}
+
+// named is a recorded table and its file's name in the results folder,
+// without .csv.
+type named struct {
+	name string
+	data benchdata.Data
+}
+
+// writeData writes each recorded table as NAME.csv, and all of them, laid
+// out in English, into one Markdown file, md.md. It returns the paths it
+// wrote.
+func writeData(e *Env, md string, tables ...named) ([]string, error) {
+	var paths []string
+	var all bytes.Buffer
+	for i, t := range tables {
+		path, err := e.WriteResult(t.name+".csv", t.data.WriteCSV)
+		if err != nil {
+			return paths, err
+		}
+		paths = append(paths, path)
+		if i > 0 {
+			all.WriteString("\n")
+		}
+		if err := FromData(t.data).WriteMarkdown(&all); err != nil {
+			return paths, err
+		}
+	}
+	path, err := e.WriteResult(md+".md", func(w io.Writer) error { _, err := w.Write(all.Bytes()); return err })
+	if err != nil {
+		return paths, err
+	}
+	return append(paths, path), nil
 }
 
 // HeyVersion reads the version of hey that tools/go.mod requires.

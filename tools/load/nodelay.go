@@ -10,6 +10,8 @@ import (
 	"net"
 	"strings"
 	"time"
+
+	"epolltutorial/tools/benchdata"
 )
 
 // NodelayConfig is the TCP_NODELAY scenario.
@@ -21,11 +23,13 @@ type NodelayConfig struct {
 
 // Nodelay shows where TCP_NODELAY matters (a keep-alive exchange whose
 // reply is written in two pieces) and that it does not under the
-// article's one-request-per-connection load.
+// article's one-request-per-connection load. It writes nodelay-pingpong.csv
+// and nodelay-load.csv (the format of the recorded runs in docs/data) and
+// nodelay.md.
 func Nodelay(ctx context.Context, e *Env, cfg NodelayConfig) error {
 	e.Printf("TCP_NODELAY\nmachine: %s\n\n", Machine(e.Root))
 	e.Logf("ping-pong on one keep-alive connection, reply in two writes (header, then body): %d round trips per setting", cfg.RoundTrips)
-	pp := Table{Header: []string{"server's TCP_NODELAY", "round trips", "median", "p90", "max", "all of them"}}
+	pp := benchdata.Data{Header: []string{"nodelay", "round_trips", "median_s", "p90_s", "max_s", "total_s"}}
 	for _, nodelay := range []bool{false, true} {
 		times, err := PingPong(nodelay, cfg.RoundTrips)
 		if err != nil {
@@ -37,14 +41,13 @@ func Nodelay(ctx context.Context, e *Env, cfg NodelayConfig) error {
 			secs = append(secs, d.Seconds())
 			total += d.Seconds()
 		}
-		name := "off (Nagle's algorithm on)"
+		name := "nodelay_off"
 		if nodelay {
-			name = "on"
+			name = "nodelay_on"
 		}
-		pp.Add(name, len(times), formatSeconds(Median(secs)), formatSeconds(Percentile(secs, 90)),
-			formatSeconds(Percentile(secs, 100)), formatSeconds(total))
+		pp.Add(name, len(times), Median(secs), Percentile(secs, 90), Percentile(secs, 100), total)
 	}
-	pp.WriteText(e.Stdout)
+	FromData(pp).WriteText(e.Stdout)
 	e.Printf("\nWithout TCP_NODELAY the body waits: Nagle's algorithm holds a small segment while earlier data is\n" +
 		"unacknowledged, and the client delays its ACK (up to 40 ms on Linux) because it has nothing to send\n" +
 		"until the reply is complete. With TCP_NODELAY the body leaves at once.\n\n")
@@ -82,7 +85,7 @@ func Nodelay(ctx context.Context, e *Env, cfg NodelayConfig) error {
 			stats[i] = append(stats[i], Summarize(cfg.Requests, reqs, elapsed, edges))
 		}
 	}
-	hey := Table{Header: []string{"chapter", "flags", "req/s", "p50", "p99", "failed"}}
+	hey := benchdata.Data{Header: []string{"chapter", "flags", "requests_per_second", "p50_s", "p99_s", "failed"}}
 	for i, v := range variants {
 		med := func(f func(Stats) float64) float64 {
 			var vals []float64
@@ -96,28 +99,22 @@ func Nodelay(ctx context.Context, e *Env, cfg NodelayConfig) error {
 			flags += " " + a
 		}
 		hey.Add(v.chapter, flags, fmt.Sprintf("%.0f", med(func(s Stats) float64 { return s.RPS })),
-			formatSeconds(med(func(s Stats) float64 { return s.P50 })), formatSeconds(med(func(s Stats) float64 { return s.P99 })),
+			med(func(s Stats) float64 { return s.P50 }), med(func(s Stats) float64 { return s.P99 }),
 			fmt.Sprintf("%.0f", med(func(s Stats) float64 { return float64(s.Failed) })))
 	}
 	e.Printf("hey -n %d -c %d, one request per connection, median of %d interleaved rounds:\n", cfg.Requests, cfg.Workers, rounds)
-	hey.WriteText(e.Stdout)
+	FromData(hey).WriteText(e.Stdout)
 	e.Printf("\nUnder the article's load the option changes nothing visible: each connection carries one request and\n" +
 		"one response, written in one send right after the request arrived, when nothing is in flight, so Nagle\n" +
 		"has nothing to wait for; and the server's shutdown sends whatever is still queued at once (a FIN is\n" +
 		"never held back). With -split 4 the later pieces could wait for an ACK, but at the start of a\n" +
 		"connection Linux ACKs at once (quick-ACK mode), so they do not wait long enough to see.\n")
 
-	path, err := e.WriteResult("nodelay.md", func(w io.Writer) error {
-		if err := pp.WriteMarkdown(w); err != nil {
-			return err
-		}
-		io.WriteString(w, "\n")
-		return hey.WriteMarkdown(w)
-	})
+	paths, err := writeData(e, "nodelay", named{"nodelay-pingpong", pp}, named{"nodelay-load", hey})
 	if err != nil {
 		return err
 	}
-	e.Printf("\nwrote %s\n", path)
+	e.Printf("\nwrote %s\n", strings.Join(paths, ", "))
 	return nil
 }
 

@@ -66,6 +66,17 @@ func (e Edges) Labels() [4]string {
 	return l
 }
 
+// Keys name the bands' columns in the recorded data: connect_1s,
+// connect_3s, connect_7s, connect_15s_or_more (benchdata says them in words).
+func (e Edges) Keys() [4]string {
+	var k [4]string
+	for i, t := range e {
+		k[i] = "connect_" + trimZeros(fmt.Sprintf("%.1f", t)) + "s"
+	}
+	k[3] += "_or_more"
+	return k
+}
+
 // String lists the edges: "1, 3, 7, 15 s".
 func (e Edges) String() string {
 	return fmt.Sprintf("%g, %g, %g, %g s", e[0], e[1], e[2], e[3])

@@ -9,6 +9,8 @@ import (
 	"io"
 	"math"
 	"strings"
+
+	"epolltutorial/tools/benchdata"
 )
 
 // Chart is a line chart of two series over the same categories, evenly
@@ -165,26 +167,10 @@ func niceCeil(v float64) float64 {
 }
 
 // formatSeconds writes a duration in seconds the way a reader says it:
-// 250 µs, 1.2 ms, 35 ms, 1.04 s.
-func formatSeconds(s float64) string {
-	switch {
-	case math.IsNaN(s):
-		return "–"
-	case s >= 1:
-		return trimZeros(fmt.Sprintf("%.2f", s)) + " s"
-	case s >= 1e-3:
-		return trimZeros(fmt.Sprintf("%.3g", s*1e3)) + " ms"
-	default:
-		return trimZeros(fmt.Sprintf("%.3g", s*1e6)) + " µs"
-	}
-}
+// 250 µs, 1.2 ms, 35 ms, 1.04 s (as the results pages' tables do).
+func formatSeconds(s float64) string { return benchdata.FormatSeconds(s) }
 
-func trimZeros(s string) string {
-	if strings.Contains(s, ".") && !strings.ContainsAny(s, "e") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	return s
-}
+func trimZeros(s string) string { return benchdata.TrimZeros(s) }
 
 func formatCount(v float64) string {
 	if v == math.Trunc(v) {

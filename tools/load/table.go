@@ -17,10 +17,14 @@ import (
 type Table struct {
 	Header []string
 	Rows   [][]string
+	Text   []bool // by column: text, aligned left in Markdown (optional)
 }
 
 // FromBench converts a table of the bench data.
-func FromBench(t benchdata.Table) Table { return Table{Header: t.Header, Rows: t.Rows} }
+func FromBench(t benchdata.Table) Table { return Table{Header: t.Header, Rows: t.Rows, Text: t.Text} }
+
+// FromData lays out recorded data in English, as the results pages show it.
+func FromData(d benchdata.Data) Table { return FromBench(d.Render("en")) }
 
 // Add appends a row; cells are formatted with fmt's %v.
 func (t *Table) Add(cells ...any) {
@@ -56,32 +60,10 @@ func (t Table) WriteText(w io.Writer) error {
 	return err
 }
 
-// WriteMarkdown writes the table as a Markdown table, the first column
-// aligned left and the others right.
+// WriteMarkdown writes the table as a Markdown table, the first column and
+// the text columns aligned left, the others right.
 func (t Table) WriteMarkdown(w io.Writer) error {
-	var b strings.Builder
-	cell := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
-	row := func(cells []string) {
-		b.WriteString("|")
-		for _, c := range cells {
-			b.WriteString(" " + cell(c) + " |")
-		}
-		b.WriteString("\n")
-	}
-	row(t.Header)
-	b.WriteString("|")
-	for i := range t.Header {
-		if i == 0 {
-			b.WriteString("---|")
-		} else {
-			b.WriteString("---:|")
-		}
-	}
-	b.WriteString("\n")
-	for _, r := range t.Rows {
-		row(r)
-	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, benchdata.Table{Header: t.Header, Rows: t.Rows, Text: t.Text}.Markdown())
 	return err
 }
 

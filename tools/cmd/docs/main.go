@@ -45,6 +45,15 @@ func main() {
 		os.Exit(2)
 	}
 	listings(root)
+	counts, err := doccheck.Counts(root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "docs:", err)
+		os.Exit(2)
+	}
+	fmt.Println("prose per page (chapter pages have a budget):")
+	for _, w := range counts {
+		fmt.Println(" ", w)
+	}
 	if print(problems) || failed {
 		os.Exit(1)
 	}
