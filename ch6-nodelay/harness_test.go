@@ -314,23 +314,32 @@ func (s *server) lowestFreeFD(t testing.TB) int {
 // read EOF (EPOLLHUP comes one turn of the loop after the shutdown).
 func (s *server) waitUntilIdle(t testing.TB) []string {
 	t.Helper()
+	var fds []string
+	eventually(t, func() bool {
+		var busy bool
+		fds, busy = s.connections(t)
+		return !busy
+	}, func() string { return "the server still holds connections:\n" + strings.Join(fds, "\n") })
+	return fds
+}
+
+// connections returns the server's fds, and whether any of them is a socket
+// other than its listening socket: a connection it still holds.
+func (s *server) connections(t testing.TB) (fds []string, busy bool) {
+	t.Helper()
 	var listener string
 	for _, sock := range tcpSockets(t) {
 		if sock.local == s.addr && sock.remote == "0.0.0.0:0" {
 			listener = "socket:[" + sock.inode + "]"
 		}
 	}
-	var fds []string
-	eventually(t, func() bool {
-		fds = s.fds(t)
-		for _, fd := range fds {
-			if _, link, _ := strings.Cut(fd, " -> "); strings.HasPrefix(link, "socket:") && link != listener {
-				return false
-			}
+	fds = s.fds(t)
+	for _, fd := range fds {
+		if _, link, _ := strings.Cut(fd, " -> "); strings.HasPrefix(link, "socket:") && link != listener {
+			busy = true
 		}
-		return true
-	}, func() string { return "the server still holds connections:\n" + strings.Join(fds, "\n") })
-	return fds
+	}
+	return fds, busy
 }
 
 // eventually polls cond until it holds; it fails with what() at the deadline.

@@ -52,7 +52,7 @@ func TestLoopSleepsAfterAResponse(t *testing.T) {
 		t.Fatalf("response %q", got)
 	}
 	s.expectAsleep(t, before, "the request", "close the connection it has answered",
-		func() bool { return !s.holdsConnections(t) })
+		func() bool { _, busy := s.connections(t); return !busy })
 }
 
 // expectAsleep polls until done holds and the event loop is asleep in
@@ -126,22 +126,4 @@ func (s *server) cpuTime(t *testing.T) time.Duration {
 	utime, _ := strconv.Atoi(f[11])
 	stime, _ := strconv.Atoi(f[12])
 	return time.Duration(utime+stime) * 10 * time.Millisecond
-}
-
-// holdsConnections reports whether the server has a socket open other than
-// its listening socket.
-func (s *server) holdsConnections(t *testing.T) bool {
-	t.Helper()
-	listener := ""
-	for _, sock := range tcpSockets(t) {
-		if sock.local == s.addr && sock.remote == "0.0.0.0:0" {
-			listener = "socket:[" + sock.inode + "]"
-		}
-	}
-	for _, fd := range s.fds(t) {
-		if _, link, _ := strings.Cut(fd, " -> "); strings.HasPrefix(link, "socket:") && link != listener {
-			return true
-		}
-	}
-	return false
 }
