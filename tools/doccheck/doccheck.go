@@ -84,6 +84,7 @@ func Check(root string) ([]Problem, error) {
 		c.checkOrder(p)
 	}
 	c.checkRepeats()
+	c.checkCharts()
 	c.checkTerms(c.glossaryTerms())
 	slices.SortStableFunc(c.problems, func(a, b Problem) int {
 		return cmp.Or(strings.Compare(a.File, b.File), a.Line-b.Line)

@@ -87,9 +87,20 @@ func (c *checker) checkTables(p *page) {
 	}
 }
 
-// fixTables renders every generated table again from its data, and returns
-// the pages it rewrote.
+// fixTables renders every generated table again from its data, then draws
+// the generated charts (fixCharts), and returns the files it rewrote.
 func fixTables(root string) ([]string, error) {
+	rewritten, err := fixPageTables(root)
+	if err != nil {
+		return rewritten, err
+	}
+	charts, err := fixCharts(root)
+	return append(rewritten, charts...), err
+}
+
+// fixPageTables renders every generated table again from its data, and
+// returns the pages it rewrote.
+func fixPageTables(root string) ([]string, error) {
 	c, err := load(root)
 	if err != nil {
 		return nil, err

@@ -34,9 +34,10 @@ type BacklogRow struct {
 }
 
 // Backlog runs the sweep against chapter, prints a row per backlog as it
-// goes and the table at the end, and writes backlog-CHAPTER.{csv,md,svg}
-// into the results folder. The CSV is BacklogData's, the format of the
-// recorded sweeps in docs/data that the results pages' tables are made from.
+// goes and the table at the end, and writes backlog-CHAPTER.{csv,md} and
+// its chart in each language (ChartName) into the results folder. The CSV
+// is BacklogData's, the format of the recorded sweeps in docs/data that the
+// results pages' tables and charts are made from.
 func Backlog(ctx context.Context, e *Env, chapter string, cfg BacklogConfig) ([]BacklogRow, error) {
 	p, err := e.Chapter(ctx, chapter)
 	if err != nil {
@@ -71,16 +72,23 @@ func Backlog(ctx context.Context, e *Env, chapter string, cfg BacklogConfig) ([]
 	e.Printf("\n%s\n", BacklogReading(rows, cfg))
 
 	base := "backlog-" + chapter
-	var paths []string
-	for _, f := range []struct {
-		ext   string
+	type file struct {
+		name  string
 		write func(io.Writer) error
-	}{
-		{"csv", data.WriteCSV},
-		{"md", table.WriteMarkdown},
-		{"svg", BacklogChart(chapter, cfg, rows).WriteSVG},
-	} {
-		path, err := e.WriteResult(base+"."+f.ext, f.write)
+	}
+	files := []file{{base + ".csv", data.WriteCSV}, {base + ".md", table.WriteMarkdown}}
+	// A chart per language, drawn from the data as `make docs FIX=1` draws
+	// the recorded ones, so a copied run shows the same pictures.
+	for _, lang := range benchdata.Languages() {
+		chart, err := BacklogChart(chapter, data, lang)
+		if err != nil {
+			return rows, err
+		}
+		files = append(files, file{ChartName(base, lang), chart.WriteSVG})
+	}
+	var paths []string
+	for _, f := range files {
+		path, err := e.WriteResult(f.name, f.write)
 		if err != nil {
 			return rows, err
 		}
@@ -142,22 +150,6 @@ func BacklogData(rows []BacklogRow, edges Edges) benchdata.Data {
 			s.Bands[0], s.Bands[1], s.Bands[2], s.Bands[3], s.Resent)
 	}
 	return d
-}
-
-// BacklogChart plots p99 latency and ListenOverflows against the backlog.
-func BacklogChart(chapter string, cfg BacklogConfig, rows []BacklogRow) Chart {
-	c := Chart{
-		Title:  fmt.Sprintf("%s: listen backlog vs p99 latency (hey -c %d -n %d per backlog)", chapter, cfg.Workers, cfg.Requests),
-		XLabel: "listen backlog (listen(2)'s second argument)",
-		Left:   Series{Name: "p99 response time"},
-		Right:  Series{Name: "TcpExt ListenOverflows (dropped SYNs/ACKs)"},
-	}
-	for _, r := range rows {
-		c.X = append(c.X, strconv.Itoa(r.Backlog))
-		c.Left.Values = append(c.Left.Values, r.Stats.P99)
-		c.Right.Values = append(c.Right.Values, float64(r.Listen.Overflows))
-	}
-	return c
 }
 
 // BacklogReading says in words what the rows show: from which backlog on

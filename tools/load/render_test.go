@@ -7,8 +7,12 @@ import (
 	"encoding/xml"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"epolltutorial/tools/benchdata"
 )
 
 func testChart() Chart {
@@ -60,6 +64,41 @@ func TestChartSVG(t *testing.T) {
 	// The gap splits the latency line in two pieces; the first has two points.
 	if n := strings.Count(out, "<polyline"); n != 2 {
 		t.Errorf("%d polylines, want 2 (latency before the gap, counts)", n)
+	}
+}
+
+// The charts the driver writes into results/ for a sweep are the ones that
+// `make docs FIX=1` draws from the sweep's CSV once it is copied.
+func TestDriverChartsMatchRecorded(t *testing.T) {
+	rows := []BacklogRow{
+		{Backlog: 1, Stats: Stats{RPS: 24.3, P50: 0.0013, P99: 7.8234567, Max: 7.82}, Listen: ListenDeltas{Overflows: 1061}},
+		{Backlog: 128, Stats: Stats{RPS: 1677, P50: 0.0229, P99: 0.191, Max: 0.208}},
+	}
+	data := BacklogData(rows, SynSchedule(4))
+	var csv bytes.Buffer
+	if err := data.WriteCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "backlog-ch2-loop.csv")
+	if err := os.WriteFile(path, csv.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range benchdata.Languages() {
+		chart, err := BacklogChart("ch2-loop", data, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var driver bytes.Buffer
+		if err := chart.WriteSVG(&driver); err != nil {
+			t.Fatal(err)
+		}
+		recorded, err := RenderChartFile(path, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(driver.Bytes(), recorded) {
+			t.Errorf("%s: the driver's chart differs from the recorded data's:\n%s\n%s", lang, driver.Bytes(), recorded)
+		}
 	}
 }
 

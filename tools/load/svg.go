@@ -1,6 +1,7 @@
-//go:build linux
-
 package load
+
+// This file has no build constraint, unlike the scenarios: the docs check
+// (tools/doccheck) draws the results pages' charts with it on any system.
 
 import (
 	"bytes"
@@ -8,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 
 	"epolltutorial/tools/benchdata"
@@ -18,6 +22,7 @@ import (
 // which spans milliseconds to seconds), the right one on a linear axis from
 // zero (a count). It renders as a self-contained SVG file.
 type Chart struct {
+	Lang   string // the labels' language, "en" (or "") or "zh-CN"
 	Title  string
 	XLabel string
 	X      []string // category labels
@@ -38,6 +43,34 @@ const (
 	leftColor      = "#1f5fa8"
 	rightColor     = "#c0392b"
 )
+
+// chartFont is the font stack: the system's own for Latin text, then fonts
+// with Chinese glyphs on Linux, macOS and Windows, so that a Chinese label
+// never falls back to empty boxes, on the site or on GitHub.
+const chartFont = `system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Source Han Sans SC", ` +
+	`"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", sans-serif`
+
+// chartWords are the charts' own words in each language. The terms the
+// tables also use (backlog, p99, ListenOverflows) come from benchdata's
+// labels, so a term reads the same in a chart and in the table beside it.
+var chartWords = map[string]map[string]string{
+	"en": {
+		"log":           "%s (log scale)",
+		"latency":       "%s latency",
+		"listen":        "listen %s",
+		"backlog_title": "%s: %s and %s against the %s",
+		"backlog_x":     "%s (the second argument of listen)",
+		"overflows":     "TcpExt %s (dropped SYNs/ACKs)",
+	},
+	"zh-CN": {
+		"log":           "%s（对数刻度）",
+		"latency":       "%s 延迟",
+		"listen":        "listen %s",
+		"backlog_title": "%s：%s与 %s 随 %s 的变化",
+		"backlog_x":     "%s（listen 的第二个参数）",
+		"overflows":     "TcpExt %s（丢弃的 SYN/ACK）",
+	},
+}
 
 // WriteSVG renders the chart.
 func (c Chart) WriteSVG(w io.Writer) error {
@@ -74,8 +107,17 @@ func (c Chart) WriteSVG(w io.Writer) error {
 	top := niceCeil(maxOf(c.Right.Values))
 	yRight := func(v float64) float64 { return padT + plotH*(1-v/top) }
 
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" font-family="sans-serif" font-size="12">`+"\n",
-		chartW, chartH, chartW, chartH)
+	lang := c.Lang
+	if lang == "" {
+		lang = "en"
+	}
+	words := chartWords[lang]
+	if words == nil {
+		return fmt.Errorf("chart: no words in language %q", c.Lang)
+	}
+	// xml:lang lets the viewer pick Simplified Chinese glyphs for Han text.
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" xml:lang="%s" width="%d" height="%d" viewBox="0 0 %d %d" font-family="%s" font-size="12">`+"\n",
+		esc(lang), chartW, chartH, chartW, chartH, esc(chartFont))
 	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="white"/>`+"\n", chartW, chartH)
 	fmt.Fprintf(&b, `<text x="%d" y="22" text-anchor="middle" font-size="15" font-weight="bold">%s</text>`+"\n", chartW/2, esc(c.Title))
 
@@ -98,7 +140,7 @@ func (c Chart) WriteSVG(w io.Writer) error {
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`+"\n", x(i), chartH-padB+18, esc(label))
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle">%s</text>`+"\n", padL+int(plotW)/2, chartH-padB+40, esc(c.XLabel))
-	fmt.Fprintf(&b, `<text transform="translate(16 %d) rotate(-90)" text-anchor="middle" fill="%s">%s</text>`+"\n", padT+int(plotH)/2, leftColor, esc(c.Left.Name+" (log scale)"))
+	fmt.Fprintf(&b, `<text transform="translate(16 %d) rotate(-90)" text-anchor="middle" fill="%s">%s</text>`+"\n", padT+int(plotH)/2, leftColor, esc(fmt.Sprintf(words["log"], c.Left.Name)))
 	fmt.Fprintf(&b, `<text transform="translate(%d %d) rotate(90)" text-anchor="middle" fill="%s">%s</text>`+"\n", chartW-16, padT+int(plotH)/2, rightColor, esc(c.Right.Name))
 
 	// The two lines, with a dot at each value.
@@ -177,4 +219,102 @@ func formatCount(v float64) string {
 		return fmt.Sprintf("%.0f", v)
 	}
 	return fmt.Sprintf("%.1f", v)
+}
+
+// ChartName is the file name of the chart drawn from a recorded data file
+// (base is its name without .csv) in lang, named the way the pages' twins
+// are: backlog-ch3-epoll-lt.svg in English, backlog-ch3-epoll-lt.zh-CN.svg
+// in Chinese.
+func ChartName(base, lang string) string {
+	if lang == "en" {
+		return base + ".svg"
+	}
+	return base + "." + lang + ".svg"
+}
+
+// ChartOf draws the chart of a recorded data file, named by its base name,
+// in lang. Only the backlog sweeps (backlog-CHAPTER.csv) have one.
+func ChartOf(name string, d benchdata.Data, lang string) (Chart, error) {
+	chapter, ok := strings.CutPrefix(strings.TrimSuffix(name, ".csv"), "backlog-")
+	if !ok || !strings.HasSuffix(name, ".csv") {
+		return Chart{}, fmt.Errorf("%s: only the backlog sweeps (backlog-CHAPTER.csv) have a chart", name)
+	}
+	return BacklogChart(chapter, d, lang)
+}
+
+// RenderChartFile reads a recorded data file and returns its chart in lang
+// as SVG, exactly as the load driver writes it for the same data.
+func RenderChartFile(path, lang string) ([]byte, error) {
+	d, err := benchdata.ReadDataFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := ChartOf(filepath.Base(path), d, lang)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := c.WriteSVG(&b); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return b.Bytes(), nil
+}
+
+// BacklogChart plots a backlog sweep (BacklogData's columns) in lang: the
+// p99 latency and ListenOverflows against the backlog.
+func BacklogChart(chapter string, d benchdata.Data, lang string) (Chart, error) {
+	w := chartWords[lang]
+	if w == nil {
+		return Chart{}, fmt.Errorf("chart: no words in language %q", lang)
+	}
+	cols := map[string]int{}
+	for _, key := range []string{"backlog", "p99_s", "ListenOverflows"} {
+		if cols[key] = slices.Index(d.Header, key); cols[key] < 0 {
+			return Chart{}, fmt.Errorf("backlog chart: no column %q", key)
+		}
+	}
+	label := func(key string) string {
+		if s, ok := benchdata.Labels(lang)[key]; ok {
+			return s
+		}
+		return key // a kernel counter's name reads the same in every language
+	}
+	latency := fmt.Sprintf(w["latency"], label("p99_s"))
+	overflows := label("ListenOverflows")
+	backlog := fmt.Sprintf(w["listen"], label("backlog"))
+	c := Chart{
+		Lang:   lang,
+		Title:  fmt.Sprintf(w["backlog_title"], chapter, latency, overflows, backlog),
+		XLabel: fmt.Sprintf(w["backlog_x"], backlog),
+		Left:   Series{Name: latency},
+		Right:  Series{Name: fmt.Sprintf(w["overflows"], overflows)},
+	}
+	for i, row := range d.Rows {
+		if cols["backlog"] >= len(row) || row[cols["backlog"]] == "" {
+			return Chart{}, fmt.Errorf("backlog chart, row %d: no backlog", i+1)
+		}
+		cell := func(key string) (float64, error) {
+			col := cols[key]
+			if col >= len(row) || row[col] == "" {
+				return math.NaN(), nil // not measured: a gap in the line
+			}
+			v, err := strconv.ParseFloat(row[col], 64)
+			if err != nil {
+				return 0, fmt.Errorf("backlog chart, row %d: %s is %q, not a number", i+1, key, row[col])
+			}
+			return v, nil
+		}
+		p99, err := cell("p99_s")
+		if err != nil {
+			return Chart{}, err
+		}
+		n, err := cell("ListenOverflows")
+		if err != nil {
+			return Chart{}, err
+		}
+		c.X = append(c.X, row[cols["backlog"]])
+		c.Left.Values = append(c.Left.Values, p99)
+		c.Right.Values = append(c.Right.Values, n)
+	}
+	return c, nil
 }
