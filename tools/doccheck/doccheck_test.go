@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"epolltutorial/tools/comments"
 	"epolltutorial/tools/layout"
 )
 
@@ -208,6 +209,7 @@ func writeFixture(t *testing.T) string {
 		"docs/en/glossary.md":          glossaryPage(true),
 		"docs/zh-CN/glossary.md":       glossaryPage(false),
 	}
+	files["ch1-blocking/main.go"+comments.Suffix] = fixtureZH
 	for name, text := range files {
 		path := filepath.Join(root, name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -21,6 +21,7 @@ func fix(t *testing.T, root string) ([]string, []Problem) {
 func TestFixRenumbersCodeThatMoved(t *testing.T) {
 	root := writeFixture(t)
 	replace(t, root, "ch1-blocking/main.go", "package main\n", "// Three\n// new\n// lines.\npackage main\n")
+	replace(t, root, "ch1-blocking/main.go.zh-CN.txt", "// main adds", "// Three\n// new\n// lines.\n=>\n// 新加的\n// 三行\n// 注释。\n\n// main adds")
 	if len(check(t, root)) == 0 {
 		t.Fatal("the check passes on code that moved")
 	}

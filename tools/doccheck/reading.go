@@ -360,29 +360,38 @@ func (c *checker) checkTerms(terms []term) {
 			continue
 		}
 		for _, para := range termLines(p.lines) {
-			text := quotedRE.ReplaceAllStringFunc(para.text, blank)
-			// A variant found inside a preferred term (例 1 in 示例 1) is that
-			// term, not a use of the variant; one that merely contains a
-			// preferred term (取消注册 holds 注册) is still a use.
-			var preferred [][]int
-			for _, t := range terms {
-				preferred = append(preferred, t.preferred.FindAllStringIndex(text, -1)...)
+			for _, msg := range termUses(para.text, terms) {
+				c.report(p, para.line, "%s", msg)
 			}
-			inside := func(m []int) bool {
-				return slices.ContainsFunc(preferred, func(p []int) bool { return p[0] <= m[0] && m[1] <= p[1] && (p[0] != m[0] || p[1] != m[1]) })
-			}
-			for _, t := range terms {
-				for k, re := range t.rejected {
-					for _, m := range re.FindAllStringIndex(text, -1) {
-						if !inside(m) {
-							c.report(p, para.line, "uses %q: the glossary's term is %q (%s)", t.names[k], t.name, layout.GlossaryZH)
-							break
-						}
-					}
+		}
+	}
+}
+
+// termUses says which rejected variants text uses outside quotation marks.
+func termUses(text string, terms []term) []string {
+	text = quotedRE.ReplaceAllStringFunc(text, blank)
+	// A variant found inside a preferred term (例 1 in 示例 1) is that
+	// term, not a use of the variant; one that merely contains a
+	// preferred term (取消注册 holds 注册) is still a use.
+	var preferred [][]int
+	for _, t := range terms {
+		preferred = append(preferred, t.preferred.FindAllStringIndex(text, -1)...)
+	}
+	inside := func(m []int) bool {
+		return slices.ContainsFunc(preferred, func(p []int) bool { return p[0] <= m[0] && m[1] <= p[1] && (p[0] != m[0] || p[1] != m[1]) })
+	}
+	var uses []string
+	for _, t := range terms {
+		for k, re := range t.rejected {
+			for _, m := range re.FindAllStringIndex(text, -1) {
+				if !inside(m) {
+					uses = append(uses, fmt.Sprintf("uses %q: the glossary's term is %q (%s)", t.names[k], t.name, layout.GlossaryZH))
+					break
 				}
 			}
 		}
 	}
+	return uses
 }
 
 // termLines returns a page's lines outside fenced code, with inline code

@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
+
+	"epolltutorial/tools/comments"
 )
 
 // note is one note of a walkthrough: the prose before a quote of the
@@ -253,11 +254,11 @@ func (b *builder) listing(lg *lang, ch *chapter, notes []*note, py map[int][]map
 		sb.WriteString("</div>\n")
 	}
 	// The code column is as wide as the longest line needs (a tab is four
-	// columns, a column of the monospace font 0.6 of its 0.82rem
-	// size), and the notes take the rest.
+	// columns, a Chinese character at most two, a column of the monospace
+	// font 0.6 of its 0.82rem size), and the notes take the rest.
 	cols := 0
-	for _, l := range ch.Lines {
-		cols = max(cols, utf8.RuneCountInString(strings.ReplaceAll(l, "\t", "    ")))
+	for _, l := range ch.Shown[lg.Code] {
+		cols = max(cols, comments.Width(l))
 	}
 	fmt.Fprintf(&sb, `<div class="walk" style="--code-w: %.1frem">`+"\n", float64(cols)*0.82*0.6+7.5)
 	fmt.Fprintf(&sb, `<div class="row head"><div class="notes">%s</div><div class="code"><span class="gut-go">Go</span><span class="gut-py" title="%s">Py</span><span class="fname">%s/main.go</span></div></div>`+"\n",
@@ -297,7 +298,7 @@ func (b *builder) listing(lg *lang, ch *chapter, notes []*note, py map[int][]map
 				}
 				fmt.Fprintf(&sb, `<a href="#py-%d" title="%s">%d</a>`, m.Py, escape(fmt.Sprintf(lg.PyLine, m.Py, m.What)), m.Py)
 			}
-			fmt.Fprintf(&sb, `</span><span class="src">%s</span></div>`, ch.HTML[l-1])
+			fmt.Fprintf(&sb, `</span><span class="src">%s</span></div>`, ch.HTML[lg.Code][l-1])
 		}
 		sb.WriteString("</div></div>\n")
 	}

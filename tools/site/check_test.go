@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"epolltutorial/tools/comments"
 	"epolltutorial/tools/layout"
 )
 
@@ -194,13 +195,14 @@ func checkIDs(t *testing.T, pages map[string]*sitePage) {
 var lineIDRE = regexp.MustCompile(`^L(\d+)$`)
 
 // checkChapter: the chapter's page in each language shows every line of
-// its main.go exactly once, in order and unchanged, and (unless its
+// its main.go exactly once, in order and unchanged, but for the comments,
+// which the Chinese page shows in Chinese, and (unless its
 // README is missing) every note beside lines that exist, starting its row
 // at the first line it quotes, and every Python line of the map once in
 // the gutter.
 func checkChapter(t *testing.T, root string, pages map[string]*sitePage, chapter string) {
 	t.Helper()
-	lines, err := layout.Lines(filepath.Join(root, chapter, "main.go"))
+	english, err := layout.Lines(filepath.Join(root, chapter, "main.go"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,6 +211,20 @@ func checkChapter(t *testing.T, root string, pages map[string]*sitePage, chapter
 		if p == nil {
 			t.Errorf("%s: no %s page", chapter, lg.Name)
 			continue
+		}
+		lines := english
+		if lg.Code == "zh-CN" {
+			res, err := comments.Translate(root, chapter+"/main.go", english)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines = res.Lines
+			// Whatever the translation says, only comments change.
+			for i, l := range lines {
+				if l != english[i] && !(isComment(l) && isComment(english[i])) {
+					t.Errorf("%s: the translation changes line %d, which is not a comment: %q", p.path, i+1, english[i])
+				}
+			}
 		}
 		locs := find(p.doc, byClass("loc"))
 		if len(locs) != len(lines) {
@@ -225,7 +241,7 @@ func checkChapter(t *testing.T, root string, pages map[string]*sitePage, chapter
 			}
 			src := find(n, byClass("src"))
 			if len(src) != 1 || i >= len(lines) || textOf(src[0]) != lines[i] {
-				t.Errorf("%s: line %d reads %q, main.go has %q", p.path, i+1, textOf(n), lines[min(i, len(lines)-1)])
+				t.Errorf("%s: line %d reads %q, want %q", p.path, i+1, textOf(n), lines[min(i, len(lines)-1)])
 				break
 			}
 		}
@@ -283,6 +299,8 @@ func checkChapter(t *testing.T, root string, pages map[string]*sitePage, chapter
 		}
 	}
 }
+
+func isComment(line string) bool { return strings.HasPrefix(strings.TrimSpace(line), "//") }
 
 func parseSpan(s string) (int, int) {
 	a, b, found := strings.Cut(s, "-")

@@ -9,6 +9,10 @@ type lang struct {
 	Name   string // as the language switch shows it
 	README string // a chapter's (and the root's) README in this language
 	Docs   string // the folder of the narrative pages
+	// Comments: the listings show their comments in this language, from
+	// each main.go's translation (package comments). English is the
+	// listings' own.
+	Comments bool
 
 	SiteTitle    string // when the root README has no title
 	ChapterLabel string // Chapter %d
@@ -53,7 +57,7 @@ var langs = []*lang{
 		Source:       "Source file",
 	},
 	{
-		Code: "zh-CN", Name: "中文", README: "README.zh-CN.md", Docs: "docs/zh-CN",
+		Code: "zh-CN", Name: "中文", README: "README.zh-CN.md", Docs: "docs/zh-CN", Comments: true,
 		SiteTitle:    "用 Go 一步步写 Linux epoll",
 		ChapterLabel: "第 %d 章",
 		Titled:       "%s：%s",

@@ -219,9 +219,9 @@ func (b *builder) comparePage(lg *lang, ch *chapter, c *comparison) error {
 				class = "del"
 			}
 			if l.New > 0 {
-				code = ch.HTML[l.New-1]
+				code = ch.HTML[lg.Code][l.New-1]
 			} else {
-				code = c.Base.HTML[l.Old-1]
+				code = c.Base.HTML[lg.Code][l.Old-1]
 			}
 			old, cur := "", ""
 			if l.Old > 0 {

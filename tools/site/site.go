@@ -2,19 +2,21 @@
 // the manner of Go by Example: each chapter's notes on the left, beside the
 // lines of main.go they explain on the right.
 //
-// Its input is the repository as it is. From each chapter it takes main.go
-// and the two READMEs. In a README's walkthrough section each note is a
-// quote of main.go (a fenced block after a <!-- code: main.go:A-B -->
-// marker) and the prose after it, up to the next quote of main.go or the
-// next heading; the note stands beside line A, and the listing is shown
-// once, whole, cut into rows at the notes. The map section's table (Python
-// line → Go lines) gives the listing a second gutter with the article's
-// line numbers. Each chapter is also set against the one before it (and
-// against a much closer earlier one: chapter 5 against chapter 3), with
-// the lines layout.Diff finds changed highlighted. The root READMEs and
-// the pages under docs/en and docs/zh-CN become the index and the
-// narrative; links between Markdown files become links between pages, and
-// the charts and files they point to are copied or shown.
+// Its input is the repository as it is. From each chapter it takes main.go,
+// the Chinese of its comments (main.go.zh-CN.txt, see package comments: the
+// Chinese pages show the listing with them) and the two READMEs. In a
+// README's walkthrough section each note is a quote of main.go (a fenced
+// block after a <!-- code: main.go:A-B --> marker) and the prose after it,
+// up to the next quote of main.go or the next heading; the note stands
+// beside line A, and the listing is shown once, whole, cut into rows at
+// the notes. The map section's table (Python line → Go lines) gives the
+// listing a second gutter with the article's line numbers. Each chapter
+// is also set against the one before it (and against a much closer
+// earlier one: chapter 5 against chapter 3), with the lines layout.Diff
+// finds changed highlighted. The root READMEs and the pages under docs/en
+// and docs/zh-CN become the index and the narrative; links between
+// Markdown files become links between pages, and the charts and files
+// they point to are copied or shown.
 //
 // The output is a folder of HTML pages, one style sheet and a few lines of
 // script (the language switch keeps the reader's place: both languages
@@ -37,6 +39,7 @@ import (
 
 	"github.com/yuin/goldmark"
 
+	"epolltutorial/tools/comments"
 	"epolltutorial/tools/layout"
 )
 
@@ -115,11 +118,12 @@ type builder struct {
 type chapter struct {
 	Dir     string
 	Num     int
-	Lines   []string          // main.go
-	HTML    []string          // main.go, highlighted, one string per line
-	Title   map[string]string // by language code, from the README's title
-	README  map[string]bool   // by language code: the README exists
-	Compare []*comparison     // what this chapter is set against
+	Lines   []string            // main.go
+	Shown   map[string][]string // by language code: main.go, its comments in that language
+	HTML    map[string][]string // by language code: Shown, highlighted, one string per line
+	Title   map[string]string   // by language code, from the README's title
+	README  map[string]bool     // by language code: the README exists
+	Compare []*comparison       // what this chapter is set against
 	notes   map[string][]*note
 	prev    *chapter
 	next    *chapter
@@ -145,10 +149,28 @@ func (b *builder) load() error {
 		}
 		ch := &chapter{
 			Dir: dir, Num: i + 1, Lines: lines,
-			HTML:   highlight("go", strings.Join(lines, "\n")),
+			Shown:  map[string][]string{},
+			HTML:   map[string][]string{},
 			Title:  map[string]string{},
 			README: map[string]bool{},
 			notes:  map[string][]*note{},
+		}
+		for _, lg := range langs {
+			shown := lines
+			if lg.Comments {
+				// Translated before highlighting, so the Chinese is
+				// coloured as comments; the line count stays.
+				res, err := comments.Translate(b.cfg.Root, dir+"/main.go", lines)
+				if err != nil {
+					return fmt.Errorf("chapter %s: %w", dir, err)
+				}
+				for _, p := range res.Problems {
+					b.problem("%s", p)
+				}
+				shown = res.Lines
+			}
+			ch.Shown[lg.Code] = shown
+			ch.HTML[lg.Code] = highlight("go", strings.Join(shown, "\n"))
 		}
 		if m := chapterNumRE.FindStringSubmatch(dir); m != nil {
 			ch.Num, _ = strconv.Atoi(m[1])

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"epolltutorial/tools/layout"
 )
@@ -32,7 +34,40 @@ func TestSiteOfTheTutorial(t *testing.T) {
 	for _, p := range res.Problems {
 		t.Errorf("input problem: %s", p)
 	}
-	checkSite(t, root, out, layout.Chapters)
+	pages := checkSite(t, root, out, layout.Chapters)
+	for _, ch := range layout.Chapters {
+		checkCommentLanguage(t, pages, ch)
+	}
+}
+
+// checkCommentLanguage: a chapter's listing shows its comments in the
+// page's language, coloured as comments: every comment of the Chinese
+// page holds Chinese (but for directives, which are code), and none of the
+// English page's does.
+func checkCommentLanguage(t *testing.T, pages map[string]*sitePage, chapter string) {
+	t.Helper()
+	for _, lg := range langs {
+		p := pages[lg.Code+"/"+chapter+".html"]
+		if p == nil {
+			continue // checkStructure reports it
+		}
+		n := 0
+		for _, loc := range find(p.doc, byClass("loc")) {
+			for _, c := range find(loc, byClass("c1")) {
+				text := textOf(c)
+				if strings.HasPrefix(text, "//go:") {
+					continue
+				}
+				n++
+				if han := strings.ContainsFunc(text, func(r rune) bool { return unicode.Is(unicode.Han, r) }); han != (lg.Code == "zh-CN") {
+					t.Errorf("%s: %s: a comment in the wrong language: %q", p.path, attr(loc, "id"), text)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: the listing shows no comments", p.path)
+		}
+	}
 }
 
 // untar writes a txtar archive's files under dir.
@@ -132,6 +167,32 @@ func TestSiteOfAFixture(t *testing.T) {
 		t.Errorf("en/ch1-one.html has %d notes, want 3", strings.Count(ch1, `class="note"`))
 	}
 
+	// The listing's comments are in the page's language, coloured as
+	// comments; the code is the same.
+	zh1 := readPage(t, out, "zh-CN/ch1-one.html")
+	for page, want := range map[string]string{
+		ch1: `id="L5"><a class="gut-go" href="#L5">5</a><span class="gut-py"></span><span class="src"><span class="c1">// greeting is what the program says.</span></span></div>`,
+		zh1: `id="L5"><a class="gut-go" href="#L5">5</a><span class="gut-py"></span><span class="src"><span class="c1">// greeting 是程序要说的话。</span></span></div>`,
+		readPage(t, out, "en/ch2-two-vs-ch1-one.html"):    `<span class="c1">// greeting is what the program says.</span>`,
+		readPage(t, out, "zh-CN/ch2-two-vs-ch1-one.html"): `<span class="c1">// greeting 是程序要说的话。</span>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("a page lacks %s", want)
+		}
+	}
+	if strings.Contains(ch1, "是程序要说的话") || strings.Contains(zh1, "is what the program says") {
+		t.Error("a listing mixes the languages of its comments")
+	}
+	enSrc, zhSrc := listingSource(ch1), listingSource(zh1)
+	if len(enSrc) != 10 || len(zhSrc) != 10 {
+		t.Fatalf("ch1-one's listing has %d lines in English, %d in Chinese; main.go has 10", len(enSrc), len(zhSrc))
+	}
+	for i := range enSrc {
+		if i+1 != 5 && zhSrc[i] != enSrc[i] {
+			t.Errorf("ch1-one line %d: the Chinese page shows %s, the English %s", i+1, zhSrc[i], enSrc[i])
+		}
+	}
+
 	ch2 := readPage(t, out, "zh-CN/ch2-two.html")
 	for _, want := range []string{
 		// Two quotes in a row are one note.
@@ -178,6 +239,8 @@ func TestProblemsAreReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// ch2-two's comment changes, and its translation is stale.
+	replaceIn(t, filepath.Join(root, "ch2-two", "main.go"), "// greeting is what", "// greeting is all")
 	broken := strings.NewReplacer(
 		`const greeting = "hello"`+"\n```", `const greeting = "bye"`+"\n```",
 		"[main.go:8-10](main.go#L8-L10)", "[main.go:8-40](main.go#L8-L40)",
@@ -195,10 +258,39 @@ func TestProblemsAreReported(t *testing.T) {
 		"ch1-one/README.md: the block after code marker main.go:5-6 differs from ch1-one/main.go",
 		"ch1-one/README.md: map: Python line 2 points at main.go:8-40, outside the listing",
 		`ch1-one/README.md: link "../docs/en/gone.md": no such file: docs/en/gone.md`,
+		"ch2-two/main.go:8: missing: this comment has no Chinese in main.go.zh-CN.txt",
+		"ch2-two/main.go.zh-CN.txt:1: stale: the English changed; main.go no longer has this comment (is it now the one at main.go:8?)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems lack %q; got:\n%s", want, got)
 		}
+	}
+}
+
+// listingSource is the highlighted source of each line of a page's
+// listing, in order.
+func listingSource(page string) []string {
+	var out []string
+	for _, m := range listingLineRE.FindAllStringSubmatch(page, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+var listingLineRE = regexp.MustCompile(`<div class="loc[^"]*" id="L\d+">.*?<span class="src">(.*?)</span></div>`)
+
+// replaceIn edits a file: the first old becomes new.
+func replaceIn(t *testing.T, file, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), old) {
+		t.Fatalf("%s has no %q", file, old)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(data), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
