@@ -65,6 +65,10 @@ site: ## build the bilingual reading site (notes beside the code) into site/
 serve: site ## build the site and serve it on this machine (ADDR, default 127.0.0.1:8000)
 	go run ./tools/cmd/serve -dir site -addr $(ADDR)
 
+.PHONY: diagrams
+diagrams: ## draw the diagrams (docs/diagrams/*.d2, both languages) to SVG in docs/img
+	go run ./tools/cmd/diagrams
+
 sync: ## copy the shared files from ch1-blocking to the other chapters
 	@for ch in $(filter-out ch1-blocking,$(CHAPTERS)); do \
 		for f in $(SHARED); do cp ch1-blocking/$$f $$ch/$$f; done; \

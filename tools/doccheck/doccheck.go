@@ -86,6 +86,7 @@ func Check(root string) ([]Problem, error) {
 	c.checkRepeats()
 	c.checkCharts()
 	c.checkComments()
+	c.checkDiagrams()
 	c.checkTerms(c.glossaryTerms())
 	slices.SortStableFunc(c.problems, func(a, b Problem) int {
 		return cmp.Or(strings.Compare(a.File, b.File), a.Line-b.Line)

@@ -161,7 +161,32 @@ func TestSiteInChromium(t *testing.T) {
 		}
 	}
 
+	// And a page that shows diagrams wrongly in every way watched for:
+	// Mermaid, DOT and D2 source as code, and an English picture on a
+	// Chinese page.
+	wrong := `<!DOCTYPE html><html lang="zh-CN"><head><link rel="icon" href="data:,"></head><body>` +
+		"<pre><code>flowchart LR\n  a --> b</code></pre><pre><code>digraph g {\n  a -> b\n}</code></pre>" +
+		"<pre><code>direction: down\nx -> y: go</code></pre>" +
+		`<img src="en.svg" alt=""></body></html>`
+	for name, text := range map[string]string{
+		"diagrams.html": wrong,
+		"en.svg":        `<svg xmlns="http://www.w3.org/2000/svg" width="80" height="20"><text y="15">accept queue</text></svg>`,
+	} {
+		if err := os.WriteFile(filepath.Join(out, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open("diagrams.html")
+	got, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](diagramFaultsJS, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 {
+		t.Errorf("the diagram canary has 4 faults, the watch saw %d: %q", len(got), got)
+	}
+
 	// Every page, and every fault on it.
+	diagrams := 0
 	for _, p := range res.Pages {
 		open(p)
 		// A console error or a failed image can come just after the load:
@@ -169,9 +194,24 @@ func TestSiteInChromium(t *testing.T) {
 		if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool]("document.readyState === 'complete'")); err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
+		bad, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](diagramFaultsJS, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		for _, f := range bad {
+			t.Errorf("%s: %s", p, f)
+		}
+		n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('img[src$=".svg"]').length`))
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		diagrams += n
 		for _, f := range faults.take() {
 			t.Errorf("%s: %s", p, f)
 		}
+	}
+	if diagrams == 0 {
+		t.Error("no page of the site shows an SVG picture")
 	}
 
 	// The chapter to read: chapter 3, the heart of the tutorial (or the
@@ -254,6 +294,31 @@ func TestSiteInChromium(t *testing.T) {
 		t.Errorf("%s: %s", chapter, f)
 	}
 }
+
+// diagramFaultsJS lists what is wrong with a page's diagrams: a code block
+// that holds a diagram's source (Mermaid, DOT or D2: a reader would see the
+// source, not the picture), and an SVG picture whose text is not in the
+// page's language (Han characters on a Chinese page and none on an
+// English one; the pictures are fetched, and D2 embeds its fonts, so the
+// text is what the picture shows).
+const diagramFaultsJS = `(async () => {
+	const faults = [];
+	const mermaid = /^\s*(flowchart|graph|stateDiagram(-v2)?|sequenceDiagram|classDiagram|erDiagram|gantt|pie|mindmap|timeline)\b/;
+	const dot = /^\s*(strict\s+)?(di)?graph\s*[\w"]*\s*\{/;
+	const d2 = /^\s*(direction:\s*(up|down|left|right)|[\w."]+\s*<?->\s*[\w."]+\s*(:.*)?)\s*$/m;
+	for (const pre of document.querySelectorAll("pre")) {
+		const text = pre.textContent;
+		const kind = mermaid.test(text) ? "Mermaid" : dot.test(text) ? "DOT" : d2.test(text) ? "D2" : "";
+		if (kind) faults.push(kind + " source shown as code: " + JSON.stringify(text.slice(0, 40)));
+	}
+	const zh = document.documentElement.lang === "zh-CN";
+	for (const img of document.querySelectorAll('img[src$=".svg"]')) {
+		const svg = await (await fetch(img.src)).text();
+		const han = /\p{Script=Han}/u.test(new DOMParser().parseFromString(svg, "image/svg+xml").documentElement.textContent);
+		if (han !== zh) faults.push((zh ? "a picture without Chinese text on a Chinese page: " : "a picture with Chinese text on an English page: ") + img.getAttribute("src"));
+	}
+	return faults;
+})()`
 
 // switchLanguage clicks the language switch and checks that the page in
 // lang opens with anchor in the address bar and its element on screen.
