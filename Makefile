@@ -23,6 +23,14 @@ load: ## drive chapter CH with hey (its load.sh; under a minute), e.g. make load
 bench: ## server CPU per request, chapters 2-6 against a C floor and net/http; ARGS="-extra CMD" adds a server
 	cd tools && go run ./cmd/load bench $(ARGS)
 
+.PHONY: trace
+SCENARIO ?=
+DRAW     ?=
+
+trace: ## syscall timelines (strace): all comparisons into docs/; CH=n [SCENARIO=silent|burst|split] one into results/; DRAW=1 only redraws docs/img
+	@command -v strace >/dev/null || test "$(DRAW)" = 1 || { echo "strace not found: apt-get install strace"; exit 1; }
+	go run ./tools/cmd/trace$(if $(filter 1,$(DRAW)), -draw,$(if $(filter command line,$(origin CH)), -ch $(CH)$(if $(SCENARIO), -scenario $(SCENARIO))))
+
 test: ## race-test every module in the workspace, then each one alone (GOWORK=off)
 	go test -race -count=1 work
 	@for m in $(MODULES); do \

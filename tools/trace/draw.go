@@ -1,0 +1,969 @@
+package trace
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// The picture's geometry, in px. It is drawn for a page about 900 px wide:
+// a long run wraps onto further rows rather than growing wider.
+const (
+	figW     = 900.0
+	margin   = 14.0
+	labelW   = 112.0 // the lanes' names
+	plotL    = margin + labelW + 12
+	plotR    = figW - margin - 6
+	slotW    = 16.0 // the least distance between two events; 12 at a pinch
+	minSlotW = 12.0
+	gapW     = 44.0  // extra room where time jumps
+	gapMin   = 1000  // µs: a jump longer than this is marked with its length
+	longCall = 1000  // µs: a call that lasts longer is drawn as a bar
+	queueMin = 20000 // µs: a client queued for longer gets a label saying so
+	laneH    = 32.0
+	lineH    = 11.0 // one line of an epoll_wait return's list
+	capPad   = 6.0  // the least room after a caption
+	rowHead  = 18.0 // above a row's lanes: the gaps' lengths, SIGTERM
+	rowFoot  = 18.0 // below them: the time at the row's ends
+	small    = 9.5  // font sizes
+	normal   = 11.0
+	font     = `system-ui, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif`
+)
+
+// Colours: one per kind of call, a tint of it for the lanes' states.
+const (
+	cAccept   = "#ea580c"
+	cRead     = "#2563eb"
+	cWrite    = "#16a34a"
+	cEpoll    = "#7c3aed"
+	cShutdown = "#dc2626"
+	cClose    = "#111827"
+	cOption   = "#0d9488"
+	cSetup    = "#6b7280"
+	cClient   = "#475569"
+	cOther    = "#d97706"
+	cInk      = "#1f2937"
+	cFaint    = "#6b7280"
+	tIn       = "#bfdbfe"
+	tOut      = "#bbf7d0"
+	tNone     = "#e5e7eb"
+	tOpen     = "#64748b"
+	tEpoll    = "#ddd6fe"
+)
+
+// Draw renders runs of one scenario, one panel each, stacked in order, with
+// its labels in lang ("en" or "zh-CN"). The same runs give the same bytes.
+func Draw(w io.Writer, runs []*Run, lang string) error {
+	if len(runs) == 0 {
+		return fmt.Errorf("draw: no runs")
+	}
+	var body bytes.Buffer
+	d := &drawer{b: &body, lang: lang}
+	y := margin
+	// A trace that is not one of the recordings has no scenario to name.
+	if _, ok := words[runs[0].Trace.Scenario]; ok {
+		for _, line := range wrap(say(lang, runs[0].Trace.Scenario), 15, figW-2*margin) {
+			d.text(margin, y+14, line, 15, cInk, `font-weight="bold"`)
+			y += 20
+		}
+	}
+	y += 6
+	for _, r := range runs {
+		y = d.panel(newPanel(r, lang), y) + 14
+	}
+	y = d.legend(y)
+	for _, line := range wrap(say(lang, "footer"), small, figW-2*margin) {
+		d.text(margin, y+10, line, small, cFaint, "")
+		y += 14
+	}
+	height := y + margin
+
+	var out bytes.Buffer
+	fmt.Fprintf(&out, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="%s" font-size="%g">`+"\n",
+		figW, height, figW, height, font, normal)
+	fmt.Fprintf(&out, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
+	out.Write(body.Bytes())
+	out.WriteString("</svg>\n")
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+// A lane is one line of marks: the listening socket, the epoll instance, a
+// connection (with its client's own events), or a client that was never
+// accepted.
+type lane struct {
+	name, fd string // its label, in two lines
+}
+
+// An item is one event in the picture, and takes one slot: a call's return
+// (or the call, when it is short), the start of a long call, a client's
+// event, a signal.
+type item struct {
+	t      int64
+	op     *Op
+	start  bool // the start of a long call; another item is its return
+	client *ClientEvent
+	signal *Signal
+	lanes  []*lane // the lanes it puts a mark on, its own first
+	// The lines written under its mark: an epoll_wait return's events, a
+	// socket option, EOF, the name of a set-up call.
+	caption []string
+	// Where its slot landed.
+	row   int
+	x     float64
+	gap   bool // time jumped since the item before
+	above bool // its caption goes above the line
+	ret   int  // for a long call's start: the index of its return, or -1
+}
+
+// A stretch is drawn along a lane from one item to another: a lane's line
+// (the connection open, in the interest list, the client's side) or a bar
+// (a call that blocked), with a label over its longest piece.
+type stretch struct {
+	lane     *lane
+	from, to int
+	toEnd    bool // runs on to the end of the row (a call cut short by the exit)
+	colour   string
+	width    float64
+	extra    string // more attributes of the line
+	bar      bool
+	label    string
+}
+
+// A rowBox is one row of a panel: its items and the lanes shown in it.
+type rowBox struct {
+	first, last int
+	lanes       []*lane
+	mid         map[*lane]float64 // the y of each lane's line, from the row's top
+	top, h      map[*lane]float64
+	height      float64
+}
+
+type panel struct {
+	title     string
+	lanes     []*lane
+	byLane    map[Lane]*lane
+	byCli     map[int]*lane
+	items     []*item
+	stretches []stretch
+	rows      []*rowBox
+}
+
+// blocking are the calls that can wait: drawn as a bar when they last.
+var blocking = map[string]bool{
+	"accept": true, "accept4": true, "read": true, "recvfrom": true, "write": true, "sendto": true,
+	"epoll_wait": true, "epoll_pwait": true,
+}
+
+func newPanel(r *Run, lang string) *panel {
+	p := &panel{title: r.Trace.Chapter, byLane: map[Lane]*lane{}, byCli: map[int]*lane{}}
+	if _, ok := words[r.Trace.Chapter]; ok {
+		p.title = say(lang, r.Trace.Chapter)
+	}
+	add := func(name, fd string) *lane {
+		l := &lane{name: name, fd: fd}
+		p.lanes = append(p.lanes, l)
+		return l
+	}
+	p.byLane[LaneListener] = add(say(lang, "listener"), fmt.Sprintf("fd %d", r.Listener))
+	if r.Epoll >= 0 {
+		p.byLane[LaneEpoll] = add(say(lang, "epoll"), fmt.Sprintf("fd %d", r.Epoll))
+	}
+	for _, c := range r.Conns {
+		name := fmt.Sprintf("fd %d", c.FD)
+		if c.Client > 0 {
+			name = say(lang, "client", c.Client)
+			if r.Trace.Scenario == "burst" && c.Client == BigClient {
+				name += fmt.Sprintf(" · %d KiB", BigRequest>>10)
+			}
+		}
+		l := add(name, fmt.Sprintf("fd %d", c.FD))
+		p.byLane[Lane(c.N)] = l
+		if c.Client > 0 {
+			p.byCli[c.Client] = l
+		}
+	}
+	for _, e := range r.Trace.Clients {
+		if p.byCli[e.Client] == nil {
+			p.byCli[e.Client] = add(say(lang, "client", e.Client), say(lang, "unaccepted"))
+		}
+	}
+
+	// The items, in time order. A call that blocked has two: its start, and
+	// its return, which is where its effects show.
+	for i := range r.Ops {
+		op := &r.Ops[i]
+		c := op.Call
+		l := p.byLane[op.Lane]
+		long := blocking[c.Name] && (c.Dur > longCall || !c.Done)
+		if long {
+			p.items = append(p.items, &item{t: c.Start, op: op, start: true, lanes: []*lane{l}, ret: -1})
+		}
+		if !c.Done {
+			continue
+		}
+		it := &item{t: c.Start, op: op, lanes: []*lane{l}, caption: caption(op)}
+		if long {
+			it.t = c.End()
+		}
+		if op.Accepted != 0 {
+			it.lanes = append(it.lanes, p.byLane[op.Accepted])
+		}
+		for _, e := range op.Ready {
+			if rl := p.byLane[e.Lane]; rl != nil && rl != l {
+				it.lanes = append(it.lanes, rl)
+			}
+		}
+		p.items = append(p.items, it)
+	}
+	for i := range r.Trace.Clients {
+		e := &r.Trace.Clients[i]
+		it := &item{t: e.Time, client: e, lanes: []*lane{p.byCli[e.Client]}}
+		if e.Kind == ClientFail {
+			it.caption = []string{say(lang, "client-fail", e.Err)}
+		}
+		p.items = append(p.items, it)
+	}
+	for i := range r.Trace.Signals {
+		p.items = append(p.items, &item{t: r.Trace.Signals[i].Time, signal: &r.Trace.Signals[i]})
+	}
+	// Ties keep the order they were added in: the server's calls first.
+	slices.SortStableFunc(p.items, func(a, b *item) int { return cmp.Compare(a.t, b.t) })
+	for i, it := range p.items {
+		if it.start {
+			for j := i + 1; j < len(p.items); j++ {
+				if p.items[j].op == it.op {
+					it.ret = j
+					break
+				}
+			}
+		}
+	}
+
+	// A row that wraps costs a whole row: narrower slots are worth it when
+	// they save one. Take the widest slots that need the fewest rows.
+	best, rows := slotW, p.layout(slotW)
+	for w := slotW - 1; w >= minSlotW; w-- {
+		if n := p.layout(w); n < rows {
+			best, rows = w, n
+		}
+	}
+	p.layout(best)
+	p.findStretches(lang)
+	p.arrange()
+	return p
+}
+
+// caption is what is written under an op's mark.
+func caption(op *Op) []string {
+	c := op.Call
+	switch c.Name {
+	case "epoll_wait", "epoll_pwait":
+		if !c.OK() {
+			return []string{c.Errno}
+		}
+		if len(op.Ready) == 0 {
+			return []string{"0"}
+		}
+		var lines []string
+		for _, e := range op.Ready {
+			lines = append(lines, fmt.Sprintf("%d %s", e.FD, e.Events))
+		}
+		return lines
+	case "setsockopt":
+		return []string{fmt.Sprintf("%s %d", op.Option, op.Value)}
+	case "read", "recvfrom":
+		if c.OK() && c.Ret == 0 {
+			return []string{"EOF"}
+		}
+	case "socket", "bind", "listen", "epoll_create1":
+		return []string{c.Name}
+	}
+	return nil
+}
+
+// aboveOK are the calls whose caption may go above the line: there is no
+// bar there to run into.
+var aboveOK = map[string]bool{"socket": true, "bind": true, "listen": true, "setsockopt": true}
+
+// layout gives each item its row and x: one slot (at least w) after the
+// other, further apart where time jumps. Above and below its line, a lane
+// has room for one thing at a time: a caption under a mark runs right
+// until the next thing there, so an item moves along until its caption, a
+// client's mark (below) or a report of epoll_wait (above) has room. A
+// caption goes below, or, for a few calls, above when that is free sooner.
+// A full row wraps onto the next. layout returns the number of rows.
+func (p *panel) layout(w float64) int {
+	type zones struct{ above, below float64 } // how far each is taken
+	var free map[*lane]*zones
+	zone := func(l *lane) *zones {
+		if free[l] == nil {
+			free[l] = &zones{}
+		}
+		return free[l]
+	}
+	// place finds the least x ≥ next at which the item fits, and whether
+	// its caption goes above.
+	place := func(it *item, next float64) (float64, bool) {
+		if len(it.lanes) == 0 {
+			return next, false // a signal: a line across the row
+		}
+		if it.client != nil {
+			next = max(next, zone(it.lanes[0]).below+5)
+		}
+		for _, l := range it.lanes[1:] {
+			if it.op != nil && len(it.op.Ready) > 0 {
+				next = max(next, zone(l).above+5)
+			}
+		}
+		if len(it.caption) == 0 {
+			return next, false
+		}
+		z := zone(it.lanes[0])
+		if z.above < z.below && it.op != nil && aboveOK[it.op.Call.Name] {
+			return max(next, z.above+6), true
+		}
+		return max(next, z.below+6), false
+	}
+	x, row, head := plotL, 0, 0.0 // head: how far the row's labels above the lanes reach
+	free = map[*lane]*zones{}
+	for i, it := range p.items {
+		it.gap = i > 0 && it.t-p.items[i-1].t > gapMin
+		start := x + w
+		if i == 0 {
+			start = plotL + 8
+		}
+		if it.gap {
+			start += gapW
+		}
+		next, above := place(it, start)
+		next = p.headroom(i, next, head, row)
+		if i > 0 && (next > plotR-4 || next-5+captionW(it) > figW-margin) {
+			row++
+			free, head = map[*lane]*zones{}, 0
+			start = plotL + 8
+			if it.gap {
+				start += gapW
+			}
+			next, above = place(it, start)
+			next = p.headroom(i, next, head, row)
+		}
+		it.row, it.x, it.above = row, next, above
+		switch {
+		case it.gap:
+			from := p.gapFrom(i)
+			head = (from+next-7)/2 + textWidth(p.gapLabel(i), small)/2
+		case it.signal != nil:
+			head = next + 3 + textWidth(it.signal.Name, small)
+		}
+		switch {
+		case len(it.caption) > 0 && above:
+			zone(it.lanes[0]).above = next - 5 + captionW(it) + capPad
+			if it.lanes[0] == p.lanes[0] {
+				// The top lane's caption above it reaches up to the labels
+				// over the row.
+				head = max(head, next-5+captionW(it))
+			}
+		case len(it.caption) > 0:
+			zone(it.lanes[0]).below = next - 5 + captionW(it) + capPad
+		case it.client != nil:
+			zone(it.lanes[0]).below = next + 5
+		}
+		if it.op != nil && len(it.op.Ready) > 0 {
+			for _, l := range it.lanes[1:] {
+				zone(l).above = next + 5
+			}
+		}
+		x = next
+	}
+	return row + 1
+}
+
+// headroom moves item i (to be placed at next in row) along until its
+// label above the lanes (a gap's length, a signal's name) clears the one
+// before, which reaches head.
+func (p *panel) headroom(i int, next, head float64, row int) float64 {
+	it := p.items[i]
+	switch {
+	case it.gap:
+		// The label is centred between the item before and this one.
+		from := plotL
+		if i > 0 && p.items[i-1].row == row {
+			from = p.items[i-1].x + 7
+		}
+		if short := head + 6 - ((from+next-7)/2 - textWidth(p.gapLabel(i), small)/2); short > 0 {
+			next += 2 * short
+		}
+	case it.signal != nil:
+		next = max(next, head+3)
+	}
+	return next
+}
+
+// gapFrom is where the pale band of the gap before item i begins.
+func (p *panel) gapFrom(i int) float64 {
+	if i > 0 && p.items[i-1].row == p.items[i].row {
+		return p.items[i-1].x + 7
+	}
+	return plotL
+}
+
+// gapLabel is the length of the gap before item i: "+300 ms".
+func (p *panel) gapLabel(i int) string {
+	return "+" + duration(p.items[i].t-p.items[i-1].t)
+}
+
+func captionW(it *item) float64 {
+	w := 0.0
+	for _, line := range it.caption {
+		w = max(w, textWidth(line, small))
+	}
+	return w
+}
+
+// findStretches works out each lane's line, from what the server did to its
+// fd (accepted, added to the interest list, modified, removed, closed) and
+// what the client did, and the bars of the calls that blocked.
+func (p *panel) findStretches(lang string) {
+	open := map[*lane]*stretch{}
+	end := func(l *lane, at int) {
+		if s := open[l]; s != nil {
+			s.to = at
+			p.stretches = append(p.stretches, *s)
+			delete(open, l)
+		}
+	}
+	set := func(l *lane, at int, colour string, width float64) {
+		end(l, at)
+		open[l] = &stretch{lane: l, from: at, colour: colour, width: width, extra: `stroke-linecap="round"`}
+	}
+	// The clients' side, beneath: a dashed line from connect to close, and
+	// over it, if the server took long to accept, how long it waited.
+	connected := map[*lane]int{}
+	for i, it := range p.items {
+		switch {
+		case it.client != nil && it.client.Kind == ClientConnect:
+			connected[it.lanes[0]] = i
+		case it.client != nil && it.client.Kind == ClientClose:
+			if from, ok := connected[it.lanes[0]]; ok {
+				p.stretches = append(p.stretches, stretch{lane: it.lanes[0], from: from, to: i,
+					colour: cClient, width: 1.2, extra: `stroke-dasharray="4 3"`})
+			}
+		case it.op != nil && it.op.Accepted != 0 && !it.start:
+			l := p.byLane[it.op.Accepted]
+			if from, ok := connected[l]; ok && it.t-p.items[from].t > queueMin {
+				p.stretches = append(p.stretches, stretch{lane: l, from: from, to: i,
+					label: say(lang, "queued", duration(it.t-p.items[from].t)), colour: cClient})
+			}
+		}
+	}
+	for i, it := range p.items {
+		if it.op == nil || it.start {
+			continue
+		}
+		op, c, l := it.op, it.op.Call, it.lanes[0]
+		switch {
+		case c.Name == "listen" && c.OK():
+			set(l, i, tOpen, 3)
+		case c.Name == "epoll_create1" && c.OK():
+			set(l, i, tEpoll, 3)
+		case op.Accepted != 0:
+			set(p.byLane[op.Accepted], i, tOpen, 3)
+		case c.Name == "epoll_ctl" && c.OK():
+			switch {
+			case op.CtlOp == "DEL":
+				set(l, i, tOpen, 3)
+			case strings.Contains(op.CtlEvents, "IN"):
+				set(l, i, tIn, 7)
+			case strings.Contains(op.CtlEvents, "OUT"):
+				set(l, i, tOut, 7)
+			default:
+				set(l, i, tNone, 7)
+			}
+		case c.Name == "close":
+			end(l, i)
+		}
+	}
+	// What is still open at the end runs to the last item.
+	for _, l := range p.lanes {
+		end(l, len(p.items)-1)
+	}
+	for i, it := range p.items {
+		if !it.start {
+			continue
+		}
+		s := stretch{lane: it.lanes[0], from: i, to: it.ret, colour: callColour(it.op.Call), bar: true}
+		if it.ret < 0 {
+			s.to, s.toEnd, s.label = len(p.items)-1, true, say(lang, "unfinished")
+		} else {
+			s.label = say(lang, "blocks", duration(it.op.Call.Dur))
+		}
+		p.stretches = append(p.stretches, s)
+	}
+}
+
+// arrange lays out each row's lanes: the listening socket and the epoll
+// instance always, a connection's lane only where something happens on it.
+func (p *panel) arrange() {
+	for i, it := range p.items {
+		if it.row == len(p.rows) {
+			p.rows = append(p.rows, &rowBox{first: i, mid: map[*lane]float64{}, top: map[*lane]float64{}, h: map[*lane]float64{}})
+		}
+		p.rows[it.row].last = i
+	}
+	for r, box := range p.rows {
+		shown := map[*lane]bool{p.byLane[LaneListener]: true, p.byLane[LaneEpoll]: true}
+		for _, it := range p.items[box.first : box.last+1] {
+			for _, l := range it.lanes {
+				shown[l] = true
+			}
+		}
+		for _, s := range p.stretches {
+			if p.items[s.from].row <= r && r <= p.items[s.to].row {
+				shown[s.lane] = true
+			}
+		}
+		// The epoll lane is as tall as the longest list of events that one
+		// of the row's epoll_wait calls returned.
+		lines := 1
+		for _, it := range p.items[box.first : box.last+1] {
+			if it.op != nil && it.op.Lane == LaneEpoll {
+				lines = max(lines, len(it.caption))
+			}
+		}
+		y := rowHead
+		for _, l := range p.lanes {
+			if !shown[l] {
+				continue
+			}
+			box.lanes = append(box.lanes, l)
+			box.top[l], box.mid[l], box.h[l] = y, y+12, laneH
+			if l == p.byLane[LaneEpoll] {
+				box.h[l] = 22 + lineH*float64(lines)
+			}
+			y += box.h[l]
+		}
+		box.height = y + rowFoot
+	}
+}
+
+// drawer writes SVG elements into b.
+type drawer struct {
+	b    *bytes.Buffer
+	lang string
+}
+
+func (d *drawer) text(x, y float64, s string, size float64, fill, extra string) {
+	fmt.Fprintf(d.b, `<text x="%.1f" y="%.1f" font-size="%g" fill="%s"%s>%s</text>`+"\n", x, y, size, fill, attr(extra), esc(s))
+}
+
+func attr(extra string) string {
+	if extra == "" {
+		return ""
+	}
+	return " " + extra
+}
+
+func (d *drawer) line(x1, y1, x2, y2 float64, stroke string, width float64, extra string) {
+	fmt.Fprintf(d.b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="%g"%s/>`+"\n", x1, y1, x2, y2, stroke, width, attr(extra))
+}
+
+// panel draws p from y down and returns where it ends.
+func (d *drawer) panel(p *panel, y float64) float64 {
+	d.text(margin, y+14, p.title, 13, cInk, `font-weight="bold"`)
+	y += 22
+	for r, box := range p.rows {
+		d.row(p, r, box, y)
+		y += box.height
+	}
+	return y
+}
+
+// row draws one row of a panel; y is its top.
+func (d *drawer) row(p *panel, r int, box *rowBox, y float64) {
+	bottom := y + box.height - rowFoot
+	// Lane backgrounds and names.
+	for i, l := range box.lanes {
+		if i%2 == 0 {
+			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#f8fafc"/>`+"\n", margin, y+box.top[l], figW-2*margin, box.h[l])
+		}
+		d.text(margin+4, y+box.mid[l]+4, l.name, normal, cInk, "")
+		d.text(margin+4, y+box.mid[l]+16, l.fd, small, cFaint, "")
+	}
+	// Gaps: a pale band, and how long the jump was.
+	for i := box.first; i <= box.last; i++ {
+		it := p.items[i]
+		if !it.gap {
+			continue
+		}
+		from, to := p.gapFrom(i), it.x-7
+		fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#eef2f7" stroke="#cbd5e1" stroke-dasharray="2 3"/>`+"\n",
+			from, y+rowHead-2, to-from, bottom-y-rowHead+2)
+		d.text((from+to)/2, y+rowHead-5, p.gapLabel(i), small, cInk, `text-anchor="middle"`)
+	}
+	// The time axis: a tick per slot, the time at both ends.
+	d.line(plotL, bottom, plotR, bottom, "#cbd5e1", 1, "")
+	for i := box.first; i <= box.last; i++ {
+		d.line(p.items[i].x, bottom, p.items[i].x, bottom+3, "#94a3b8", 1, "")
+	}
+	// Times count from the panel's first event: a recording's first call.
+	t0 := p.items[0].t
+	d.text(plotL, bottom+13, "t = "+instant(p.items[box.first].t-t0), small, cFaint, "")
+	d.text(plotR, bottom+13, "t = "+instant(p.items[box.last].t-t0), small, cFaint, `text-anchor="end"`)
+
+	// Lines first, bars over them, marks on top.
+	for _, pass := range []bool{false, true} {
+		for _, s := range p.stretches {
+			if s.bar == pass {
+				d.stretch(p, r, box, y, s)
+			}
+		}
+	}
+	for i := box.first; i <= box.last; i++ {
+		d.item(p, box, p.items[i], y, bottom)
+	}
+}
+
+// stretch draws the part of s that lies in row r.
+func (d *drawer) stretch(p *panel, r int, box *rowBox, y float64, s stretch) {
+	a, b := p.items[s.from], p.items[s.to]
+	if r < a.row || r > b.row {
+		return
+	}
+	x1, x2 := plotL, plotR
+	if r == a.row {
+		x1 = a.x
+	}
+	if r == b.row && !s.toEnd {
+		x2 = b.x
+	}
+	mid := y + box.mid[s.lane]
+	switch {
+	case s.bar:
+		fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="8" rx="3" fill="%s" fill-opacity="0.3"/>`+"\n", x1, mid-4, x2-x1, s.colour)
+	case s.width > 0:
+		d.line(x1, mid, x2, mid, s.colour, s.width, s.extra)
+	}
+	// The label goes over the stretch's longest piece, which is the one in
+	// this row if no other row holds more of it.
+	if s.label == "" || x2-x1 < textWidth(s.label, small)-8 || !longestPiece(p, s, r) {
+		return
+	}
+	d.text((x1+x2)/2, mid-7, s.label, small, s.colour, `text-anchor="middle"`)
+}
+
+// longestPiece reports whether row r holds the longest piece of s.
+func longestPiece(p *panel, s stretch, r int) bool {
+	a, b := p.items[s.from], p.items[s.to]
+	piece := func(row int) float64 {
+		x1, x2 := plotL, plotR
+		if row == a.row {
+			x1 = a.x
+		}
+		if row == b.row && !s.toEnd {
+			x2 = b.x
+		}
+		return x2 - x1
+	}
+	for row := a.row; row <= b.row; row++ {
+		if piece(row) > piece(r) || piece(row) == piece(r) && row < r {
+			return false
+		}
+	}
+	return true
+}
+
+// callColour is the colour of a call's mark.
+func callColour(c *Call) string {
+	switch c.Name {
+	case "accept4", "accept":
+		return cAccept
+	case "read", "recvfrom":
+		return cRead
+	case "write", "sendto":
+		return cWrite
+	case "epoll_ctl", "epoll_wait", "epoll_pwait":
+		return cEpoll
+	case "shutdown":
+		return cShutdown
+	case "close":
+		return cClose
+	case "setsockopt":
+		return cOption
+	}
+	return cSetup
+}
+
+// eventColour is the colour of what epoll_wait reported.
+func eventColour(e Ready) string {
+	switch {
+	case e.Has("HUP") || e.Has("ERR"):
+		return cShutdown
+	case e.Has("RDHUP"):
+		return cOther
+	case e.Has("IN"):
+		return cRead
+	case e.Has("OUT"):
+		return cWrite
+	}
+	return cOther
+}
+
+// item draws one item's marks; y is the row's top, bottom its axis.
+func (d *drawer) item(p *panel, box *rowBox, it *item, y, bottom float64) {
+	if it.signal != nil {
+		d.line(it.x, y+rowHead-4, it.x, bottom, cShutdown, 1.2, `stroke-dasharray="3 2"`)
+		d.text(it.x+3, y+rowHead-6, it.signal.Name, small, cShutdown, "")
+		return
+	}
+	l := it.lanes[0]
+	cx, cy := it.x, y+box.mid[l]
+	fmt.Fprintf(d.b, "<g><title>%s</title>", esc(it.title(d.lang, p.items[0].t)))
+	switch {
+	case it.client != nil:
+		d.clientMark(it.client, cx, cy+9)
+	case it.start:
+		d.line(cx, cy-5, cx, cy+5, callColour(it.op.Call), 2, "")
+	default:
+		d.callMark(p, box, it, cx, cy, y)
+	}
+	d.b.WriteString("</g>\n")
+	for k, line := range it.caption {
+		fill, ly := cInk, cy+17+lineH*float64(k)
+		if it.op != nil && k < len(it.op.Ready) {
+			fill = eventColour(it.op.Ready[k])
+		}
+		if it.above {
+			ly = cy - 8
+		}
+		d.text(cx-5, ly, line, small, fill, "")
+	}
+}
+
+// hollow returns the fill for a mark: white when the call failed (EAGAIN,
+// EINTR), its colour otherwise.
+func hollow(c *Call, colour string) string {
+	if c.OK() {
+		return colour
+	}
+	return "white"
+}
+
+func (d *drawer) callMark(p *panel, box *rowBox, it *item, x, y, rowTop float64) {
+	c := it.op.Call
+	colour := callColour(c)
+	switch c.Name {
+	case "accept4", "accept":
+		if it.op.Accepted != 0 {
+			to := rowTop + box.mid[p.byLane[it.op.Accepted]]
+			d.line(x, y+5, x, to, cAccept, 1, `stroke-dasharray="2 2"`)
+		}
+		fmt.Fprintf(d.b, `<circle cx="%.1f" cy="%.1f" r="4.5" fill="%s" stroke="%s" stroke-width="1.5"/>`, x, y, hollow(c, colour), colour)
+	case "read", "recvfrom", "epoll_wait", "epoll_pwait":
+		fmt.Fprintf(d.b, `<circle cx="%.1f" cy="%.1f" r="4.5" fill="%s" stroke="%s" stroke-width="1.5"/>`, x, y, hollow(c, colour), colour)
+		for _, e := range it.op.Ready {
+			if l := p.byLane[e.Lane]; l != nil && e.Lane != LaneEpoll {
+				ty := rowTop + box.mid[l] - 6
+				fmt.Fprintf(d.b, `<path d="M%.1f %.1fh9l-4.5 6z" fill="%s"/>`, x-4.5, ty-6, eventColour(e))
+			}
+		}
+	case "write", "sendto":
+		fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="8" height="8" fill="%s" stroke="%s" stroke-width="1.5"/>`, x-4, y-4, hollow(c, colour), colour)
+	case "epoll_ctl":
+		fmt.Fprintf(d.b, `<path d="M%.1f %.1fl5 5-5 5-5-5z" fill="%s" stroke="%s" stroke-width="1.5"/>`, x, y-5, hollow(c, colour), colour)
+	case "shutdown":
+		fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="3.5" height="14" fill="%s"/>`, x-1.75, y-7, colour)
+	case "close":
+		fmt.Fprintf(d.b, `<path d="M%.1f %.1fl8 8m0-8l-8 8" stroke="%s" stroke-width="2"/>`, x-4, y-4, colour)
+	case "setsockopt":
+		fmt.Fprintf(d.b, `<path d="M%.1f %.1fl5 9h-10z" fill="%s"/>`, x, y-5, colour)
+	default:
+		fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="7" height="7" fill="%s"/>`, x-3.5, y-3.5, colour)
+	}
+}
+
+// clientMark draws a client's event just below its lane's line.
+func (d *drawer) clientMark(e *ClientEvent, x, y float64) {
+	switch e.Kind {
+	case ClientConnect:
+		fmt.Fprintf(d.b, `<circle cx="%.1f" cy="%.1f" r="3.2" fill="white" stroke="%s" stroke-width="1.5"/>`, x, y, cClient)
+	case ClientSend:
+		fmt.Fprintf(d.b, `<path d="M%.1f %.1fl4 7h-8z" fill="%s"/>`, x, y-4, cClient)
+	case ClientAnswer:
+		fmt.Fprintf(d.b, `<path d="M%.1f %.1fh8l-4 7z" fill="%s"/>`, x-4, y-3, cClient)
+	case ClientClose:
+		fmt.Fprintf(d.b, `<path d="M%.1f %.1fl6 6m0-6l-6 6" stroke="%s" stroke-width="1.6"/>`, x-3, y-3, cClient)
+	case ClientFail:
+		fmt.Fprintf(d.b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, x, y, cShutdown)
+	}
+}
+
+// title is an item's tooltip: the call as strace wrote it, or the client's
+// event; t0 is the time the axis starts from.
+func (it *item) title(lang string, t0 int64) string {
+	if e := it.client; e != nil {
+		var s string
+		switch e.Kind {
+		case ClientConnect:
+			s = say(lang, "tip-connect", e.Client, e.Port)
+		case ClientSend:
+			s = say(lang, "tip-send", e.Client, e.Bytes)
+		case ClientAnswer:
+			s = say(lang, "tip-answer", e.Client, e.Bytes)
+		case ClientClose:
+			s = say(lang, "tip-close", e.Client)
+		default:
+			s = say(lang, "tip-fail", e.Client, e.Err)
+		}
+		return fmt.Sprintf("t = %s: %s", instant(e.Time-t0), s)
+	}
+	c := it.op.Call
+	s := fmt.Sprintf("t = %s: %s(%s)", instant(c.Start-t0), c.Name, strings.Join(c.Args, ", "))
+	switch {
+	case !c.Done:
+		s += " = ? " + say(lang, "tip-exited")
+	case c.Errno != "":
+		s += fmt.Sprintf(" = %d %s", c.Ret, c.Errno)
+	default:
+		s += fmt.Sprintf(" = %d", c.Ret)
+	}
+	return s + " <" + duration(c.Dur) + ">"
+}
+
+// legend draws the key to the marks from y down and returns where it ends.
+func (d *drawer) legend(y float64) float64 {
+	type entry struct {
+		key  string
+		mark func(x, y float64)
+	}
+	circle := func(colour, fill string) func(x, y float64) {
+		return func(x, y float64) {
+			fmt.Fprintf(d.b, `<circle cx="%.1f" cy="%.1f" r="4.5" fill="%s" stroke="%s" stroke-width="1.5"/>`, x, y, fill, colour)
+		}
+	}
+	swatch := func(colour string, width float64, dash string) func(x, y float64) {
+		return func(x, y float64) { d.line(x-8, y, x+8, y, colour, width, dash) }
+	}
+	entries := []entry{
+		{"l-accept", circle(cAccept, cAccept)},
+		{"l-read", circle(cRead, cRead)},
+		{"l-eagain", circle(cRead, "white")},
+		{"l-write", func(x, y float64) {
+			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="8" height="8" fill="%s"/>`, x-4, y-4, cWrite)
+		}},
+		{"l-ctl", func(x, y float64) {
+			fmt.Fprintf(d.b, `<path d="M%.1f %.1fl5 5-5 5-5-5z" fill="%s"/>`, x, y-5, cEpoll)
+		}},
+		{"l-shutdown", func(x, y float64) {
+			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="3.5" height="14" fill="%s"/>`, x-1.75, y-7, cShutdown)
+		}},
+		{"l-close", func(x, y float64) {
+			fmt.Fprintf(d.b, `<path d="M%.1f %.1fl8 8m0-8l-8 8" stroke="%s" stroke-width="2"/>`, x-4, y-4, cClose)
+		}},
+		{"l-setopt", func(x, y float64) {
+			fmt.Fprintf(d.b, `<path d="M%.1f %.1fl5 9h-10z" fill="%s"/>`, x, y-5, cOption)
+		}},
+		{"l-setup", func(x, y float64) {
+			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="7" height="7" fill="%s"/>`, x-3.5, y-3.5, cSetup)
+		}},
+		{"l-wait", circle(cEpoll, cEpoll)},
+		{"l-reported", func(x, y float64) {
+			for k, colour := range []string{cRead, cWrite, cShutdown} {
+				fmt.Fprintf(d.b, `<path d="M%.1f %.1fh8l-4 6z" fill="%s"/>`, x-16+float64(k)*10, y-3, colour)
+			}
+		}},
+		{"l-blocked", func(x, y float64) {
+			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="20" height="8" rx="3" fill="%s" fill-opacity="0.3"/>`, x-10, y-4, cRead)
+		}},
+		{"l-open", swatch(tOpen, 3, "")},
+		{"l-interest", func(x, y float64) {
+			for k, colour := range []string{tIn, tOut, tNone} {
+				d.line(x-17+float64(k)*12, y, x-9+float64(k)*12, y, colour, 7, "")
+			}
+		}},
+		{"l-queue", swatch(cClient, 1.2, `stroke-dasharray="4 3"`)},
+		{"l-client", func(x, y float64) {
+			d.clientMark(&ClientEvent{Kind: ClientConnect}, x-15, y)
+			d.clientMark(&ClientEvent{Kind: ClientSend}, x-5, y)
+			d.clientMark(&ClientEvent{Kind: ClientAnswer}, x+5, y)
+			d.clientMark(&ClientEvent{Kind: ClientClose}, x+15, y)
+		}},
+		{"l-gap", func(x, y float64) {
+			d.text(x, y+4, "+300 ms", small, cInk, `text-anchor="middle"`)
+		}},
+		{"l-signal", func(x, y float64) {
+			d.text(x, y+4, "SIGTERM", small, cShutdown, `text-anchor="middle"`)
+		}},
+	}
+	d.text(margin, y+12, say(d.lang, "legend"), normal, cInk, `font-weight="bold"`)
+	y += 20
+	x := margin
+	const markW, rowStep = 44.0, 20.0
+	for _, e := range entries {
+		label := say(d.lang, e.key)
+		w := markW + textWidth(label, small) + 16
+		if x+w > figW-margin {
+			x, y = margin, y+rowStep
+		}
+		e.mark(x+markW/2-2, y+6)
+		d.text(x+markW, y+9.5, label, small, cInk, "")
+		x += w
+	}
+	return y + rowStep + 4
+}
+
+// duration writes a length of time in µs the short way: 640 µs, 2.4 ms,
+// 300 ms, 1.00 s.
+func duration(us int64) string {
+	switch {
+	case us < 1000:
+		return fmt.Sprintf("%d µs", us)
+	case us < 10_000:
+		return fmt.Sprintf("%.1f ms", float64(us)/1e3)
+	case us < 1_000_000:
+		return fmt.Sprintf("%.0f ms", float64(us)/1e3)
+	}
+	return fmt.Sprintf("%.2f s", float64(us)/1e6)
+}
+
+// instant writes a time since the trace began, in ms (or s past 1 s).
+func instant(us int64) string {
+	if us < 1_000_000 {
+		return fmt.Sprintf("%.1f ms", float64(us)/1e3)
+	}
+	return fmt.Sprintf("%.3f s", float64(us)/1e6)
+}
+
+// wrap breaks s into lines no wider than width at font size: at spaces,
+// or between any two Chinese characters.
+func wrap(s string, size, width float64) []string {
+	var lines []string
+	for textWidth(s, size) > width {
+		cut, w := 0, 0.0
+		for i, r := range s {
+			if w += textWidth(string(r), size); w > width {
+				break
+			}
+			if r == ' ' || r >= 0x2e80 {
+				cut = i
+				if r >= 0x2e80 {
+					cut = i + len(string(r))
+				}
+			}
+		}
+		if cut == 0 {
+			break
+		}
+		lines = append(lines, strings.TrimSpace(s[:cut]))
+		s = strings.TrimSpace(s[cut:])
+	}
+	return append(lines, s)
+}
+
+// esc escapes text for an SVG element or attribute.
+func esc(s string) string { return escaper.Replace(s) }
+
+var escaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
