@@ -82,7 +82,11 @@ func Render(src []byte) ([]byte, error) {
 	ctx := log.With(context.Background(), logger)
 	layout := func(string) (d2graph.LayoutGraph, error) { return d2dagrelayout.DefaultLayout, nil }
 	p := int64(pad)
-	opts := &d2svg.RenderOpts{Pad: &p}
+	// Scale 1 gives the picture its natural size in pixels; without it the
+	// SVG has no size of its own and stretches to fill whatever holds it.
+	// The version would change every picture with each D2 release.
+	scale, omit := 1.0, true
+	opts := &d2svg.RenderOpts{Pad: &p, Scale: &scale, OmitVersion: &omit}
 	diagram, _, err := d2lib.Compile(ctx, string(src), &d2lib.CompileOptions{
 		LayoutResolver: layout,
 		Ruler:          ruler,

@@ -290,6 +290,27 @@ func TestSiteInChromium(t *testing.T) {
 			t.Logf("screenshot: %s", file)
 		}
 	}
+	// The pictures in a Chinese reader's view: the chapter's syscall
+	// timeline with the listing below it, and a diagram page at its
+	// diagram.
+	for _, shot := range []struct{ path, js, name string }{
+		{zh, `document.querySelector('img[src*="trace-"]').scrollIntoView()`, chapter + "-zh-CN-timeline"},
+		{"zh-CN/docs/epoll-steps.html", `document.querySelector('img[src*="lifecycle"]').scrollIntoView()`, "epoll-steps-zh-CN-diagram"},
+	} {
+		open(shot.path)
+		if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`(`+shot.js+`, true)`)); err != nil {
+			t.Fatalf("%s: %v", shot.path, err)
+		}
+		png, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, shot.name+".png")
+		if err := os.WriteFile(file, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", file)
+	}
 	for _, f := range faults.take() {
 		t.Errorf("%s: %s", chapter, f)
 	}
