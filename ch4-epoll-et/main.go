@@ -109,9 +109,9 @@ func main() {
 					drop(fd, err)
 				}
 
-			// Room to write. Once the whole response is out, stop watching
-			// (events 0) and shut the socket down; EPOLLHUP follows, even after
-			// a reset, so a failure here is reported and left to that branch.
+			// Room to write. A failed send drops the connection. Once the whole
+			// response is out, stop watching (events 0) and shut the socket down;
+			// if either fails, only report it: EPOLLHUP follows, even after a reset.
 			case event.Events&unix.EPOLLOUT != 0:
 				// Write until done or EAGAIN: the next edge comes only when there is room.
 				for err = nil; err == nil && len(responses[fd]) > 0; {

@@ -105,9 +105,9 @@ func main() {
 					drop(fd, err)
 				}
 
-			// Room to write. Once the whole response is out, stop watching
-			// (events 0) and shut the socket down; EPOLLHUP follows, even after
-			// a reset, so a failure here is reported and left to that branch.
+			// Room to write. A failed send drops the connection. Once the whole
+			// response is out, stop watching (events 0) and shut the socket down;
+			// if either fails, only report it: EPOLLHUP follows, even after a reset.
 			case event.Events&unix.EPOLLOUT != 0:
 				responses[fd], err = send(fd, responses[fd])
 				if err != nil && err != unix.EAGAIN {
