@@ -68,7 +68,7 @@ var chartWords = map[string]map[string]string{
 		"listen":        "listen %s",
 		"backlog_title": "%s：%s与 %s 随 %s 的变化",
 		"backlog_x":     "%s（listen 的第二个参数）",
-		"overflows":     "TcpExt %s（丢弃的 SYN/ACK）",
+		"overflows":     "TcpExt %s（丢弃的 SYN 和 ACK）",
 	},
 }
 

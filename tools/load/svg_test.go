@@ -104,7 +104,7 @@ func TestBacklogChartLanguages(t *testing.T) {
 		"listen backlog（listen 的第二个参数）",
 		"p99 延迟（对数刻度）",
 		"p99 延迟",
-		"TcpExt ListenOverflows（丢弃的 SYN/ACK）",
+		"TcpExt ListenOverflows（丢弃的 SYN 和 ACK）",
 		"1", "8", "128", "10 s", "100 ms", "1200",
 	} {
 		if !slices.Contains(zh.texts, want) {
