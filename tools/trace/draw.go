@@ -12,25 +12,26 @@ import (
 // The picture's geometry, in px. It is drawn for a page about 900 px wide:
 // a long run wraps onto further rows rather than growing wider.
 const (
-	figW     = 900.0
-	margin   = 14.0
-	labelW   = 112.0 // the lanes' names
-	plotL    = margin + labelW + 12
-	plotR    = figW - margin - 6
-	slotW    = 16.0 // the least distance between two events; 12 at a pinch
-	minSlotW = 12.0
-	gapW     = 44.0  // extra room where time jumps
-	gapMin   = 1000  // µs: a jump longer than this is marked with its length
-	longCall = 1000  // µs: a call that lasts longer is drawn as a bar
-	queueMin = 20000 // µs: a client queued for longer gets a label saying so
-	laneH    = 32.0
-	lineH    = 11.0 // one line of an epoll_wait return's list
-	capPad   = 6.0  // the least room after a caption
-	rowHead  = 18.0 // above a row's lanes: the gaps' lengths, SIGTERM
-	rowFoot  = 18.0 // below them: the time at the row's ends
-	small    = 9.5  // font sizes
-	normal   = 11.0
-	font     = `system-ui, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif`
+	figW       = 900.0
+	margin     = 14.0
+	labelW     = 112.0 // the lanes' names
+	plotL      = margin + labelW + 12
+	plotR      = figW - margin - 6
+	slotW      = 16.0 // the least distance between two events; 11 at a pinch
+	minSlotW   = 11.0
+	gapW       = 44.0  // extra room where time jumps
+	gapMin     = 1000  // µs: a jump longer than this is marked with its length
+	longCall   = 1000  // µs: a call that lasts longer is drawn as a bar
+	queueMin   = 20000 // µs: a client queued for longer gets a label saying so
+	laneH      = 34.0
+	lineH      = 11.0 // one line of an epoll_wait return's list
+	capPad     = 6.0  // the least room after a caption
+	rowHead    = 18.0 // above a row's lanes: the gaps' lengths, SIGTERM
+	rowFoot    = 18.0 // below them: the time at the row's ends
+	small      = 9.5  // font sizes
+	normal     = 11.0
+	clientSize = 10.0 // a client's letter
+	font       = `system-ui, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif`
 )
 
 // Colours: one per kind of call, a tint of it for the lanes' states.
@@ -114,24 +115,34 @@ type item struct {
 	// Where its slot landed.
 	row   int
 	x     float64
-	gap   bool // time jumped since the item before
-	above bool // its caption goes above the line
-	ret   int  // for a long call's start: the index of its return, or -1
+	gap   bool    // time jumped since the item before
+	above bool    // its caption goes above the line
+	ret   int     // for a long call's start: the index of its return, or -1
+	reach float64 // for a client's event: how far its letter reaches either side
 }
 
 // A stretch is drawn along a lane from one item to another: a lane's line
-// (the connection open, in the interest list, the client's side) or a bar
-// (a call that blocked), with a label over its longest piece.
+// (the fd open, the client's side), a pale band behind it (in the interest
+// list) or a bar (a call that blocked), with a label over its longest piece.
 type stretch struct {
 	lane     *lane
+	kind     stretchKind
 	from, to int
 	toEnd    bool // runs on to the end of the row (a call cut short by the exit)
 	colour   string
 	width    float64
 	extra    string // more attributes of the line
-	bar      bool
-	label    string
+	// The label, in the order of preference: the first that has room.
+	labels []string
 }
+
+type stretchKind int
+
+const (
+	sBand stretchKind = iota // drawn first: a background
+	sLine
+	sBar
+)
 
 // A rowBox is one row of a panel: its items and the lanes shown in it.
 type rowBox struct {
@@ -144,6 +155,7 @@ type rowBox struct {
 
 type panel struct {
 	title     string
+	chapter   string // for the rows after the first: "ch3-epoll-lt (continued)"
 	lanes     []*lane
 	byLane    map[Lane]*lane
 	byCli     map[int]*lane
@@ -159,7 +171,7 @@ var blocking = map[string]bool{
 }
 
 func newPanel(r *Run, lang string) *panel {
-	p := &panel{title: r.Trace.Chapter, byLane: map[Lane]*lane{}, byCli: map[int]*lane{}}
+	p := &panel{title: r.Trace.Chapter, chapter: r.Trace.Chapter, byLane: map[Lane]*lane{}, byCli: map[int]*lane{}}
 	if _, ok := words[r.Trace.Chapter]; ok {
 		p.title = say(lang, r.Trace.Chapter)
 	}
@@ -170,8 +182,11 @@ func newPanel(r *Run, lang string) *panel {
 	}
 	p.byLane[LaneListener] = add(say(lang, "listener"), fmt.Sprintf("fd %d", r.Listener))
 	if r.Epoll >= 0 {
-		p.byLane[LaneEpoll] = add(say(lang, "epoll"), fmt.Sprintf("fd %d", r.Epoll))
+		p.byLane[LaneEpoll] = add(say(lang, "epoll"), say(lang, "epoll-fd", r.Epoll))
 	}
+	// A connection's fd number may be one that an earlier connection had:
+	// the kernel hands out the lowest free number, so its label says so.
+	used := map[int]bool{}
 	for _, c := range r.Conns {
 		name := fmt.Sprintf("fd %d", c.FD)
 		if c.Client > 0 {
@@ -180,7 +195,12 @@ func newPanel(r *Run, lang string) *panel {
 				name += fmt.Sprintf(" · %d KiB", BigRequest>>10)
 			}
 		}
-		l := add(name, fmt.Sprintf("fd %d", c.FD))
+		fd := fmt.Sprintf("fd %d", c.FD)
+		if used[c.FD] {
+			fd = say(lang, "fd-reused", c.FD)
+		}
+		used[c.FD] = true
+		l := add(name, fd)
 		p.byLane[Lane(c.N)] = l
 		if c.Client > 0 {
 			p.byCli[c.Client] = l
@@ -222,6 +242,9 @@ func newPanel(r *Run, lang string) *panel {
 	for i := range r.Trace.Clients {
 		e := &r.Trace.Clients[i]
 		it := &item{t: e.Time, client: e, lanes: []*lane{p.byCli[e.Client]}}
+		// Two letters side by side must not read as a word: a Chinese
+		// character needs more room than a Latin letter.
+		it.reach = max(5, textWidth(say(lang, "c-"+e.Kind), clientSize)/2+1.5)
 		if e.Kind == ClientFail {
 			it.caption = []string{say(lang, "client-fail", e.Err)}
 		}
@@ -243,15 +266,19 @@ func newPanel(r *Run, lang string) *panel {
 		}
 	}
 
-	// A row that wraps costs a whole row: narrower slots are worth it when
-	// they save one. Take the widest slots that need the fewest rows.
-	best, rows := slotW, p.layout(slotW)
-	for w := slotW - 1; w >= minSlotW; w-- {
-		if n := p.layout(w); n < rows {
-			best, rows = w, n
+	// A row that wraps costs a whole row: narrower slots, or narrower
+	// gaps, are worth it when they save one. Take the widest slots, then
+	// the widest gaps, that need the fewest rows.
+	type try struct{ w, gap float64 }
+	best, rows := try{slotW, gapW}, p.layout(slotW, gapW)
+	for w := slotW; w >= minSlotW; w-- {
+		for _, gap := range []float64{gapW, gapW * 3 / 4, gapW / 2} {
+			if n := p.layout(w, gap); n < rows {
+				best, rows = try{w, gap}, n
+			}
 		}
 	}
-	p.layout(best)
+	p.layout(best.w, best.gap)
 	p.findStretches(lang)
 	p.arrange()
 	return p
@@ -260,11 +287,12 @@ func newPanel(r *Run, lang string) *panel {
 // caption is what is written under an op's mark.
 func caption(op *Op) []string {
 	c := op.Call
+	// A hollow mark is EAGAIN; any other failure says what it was.
+	if !c.OK() && c.Errno != "EAGAIN" {
+		return []string{cmp.Or(c.Errno, "?")}
+	}
 	switch c.Name {
 	case "epoll_wait", "epoll_pwait":
-		if !c.OK() {
-			return []string{c.Errno}
-		}
 		if len(op.Ready) == 0 {
 			return []string{"0"}
 		}
@@ -290,13 +318,13 @@ func caption(op *Op) []string {
 var aboveOK = map[string]bool{"socket": true, "bind": true, "listen": true, "setsockopt": true}
 
 // layout gives each item its row and x: one slot (at least w) after the
-// other, further apart where time jumps. Above and below its line, a lane
-// has room for one thing at a time: a caption under a mark runs right
-// until the next thing there, so an item moves along until its caption, a
-// client's mark (below) or a report of epoll_wait (above) has room. A
-// caption goes below, or, for a few calls, above when that is free sooner.
-// A full row wraps onto the next. layout returns the number of rows.
-func (p *panel) layout(w float64) int {
+// other, further apart (by gap) where time jumps. Above and below its
+// line, a lane has room for one thing at a time: a caption under a mark
+// runs right until the next thing there, so an item moves along until its
+// caption, a client's mark (below) or a report of epoll_wait (above) has
+// room. A caption goes below, or, for a few calls, above when that is free
+// sooner. A full row wraps onto the next. layout returns the number of rows.
+func (p *panel) layout(w, gap float64) int {
 	type zones struct{ above, below float64 } // how far each is taken
 	var free map[*lane]*zones
 	zone := func(l *lane) *zones {
@@ -312,7 +340,7 @@ func (p *panel) layout(w float64) int {
 			return next, false // a signal: a line across the row
 		}
 		if it.client != nil {
-			next = max(next, zone(it.lanes[0]).below+5)
+			next = max(next, zone(it.lanes[0]).below+it.reach)
 		}
 		for _, l := range it.lanes[1:] {
 			if it.op != nil && len(it.op.Ready) > 0 {
@@ -337,7 +365,7 @@ func (p *panel) layout(w float64) int {
 			start = plotL + 8
 		}
 		if it.gap {
-			start += gapW
+			start += gap
 		}
 		next, above := place(it, start)
 		next = p.headroom(i, next, head, row)
@@ -346,17 +374,19 @@ func (p *panel) layout(w float64) int {
 			free, head = map[*lane]*zones{}, 0
 			start = plotL + 8
 			if it.gap {
-				start += gapW
+				start += gap
 			}
 			next, above = place(it, start)
 			next = p.headroom(i, next, head, row)
 		}
 		it.row, it.x, it.above = row, next, above
-		switch {
-		case it.gap:
+		// A signal that comes after a gap has both labels; the signal's
+		// name, right of its line, reaches further.
+		if it.gap {
 			from := p.gapFrom(i)
 			head = (from+next-7)/2 + textWidth(p.gapLabel(i), small)/2
-		case it.signal != nil:
+		}
+		if it.signal != nil {
 			head = next + 3 + textWidth(it.signal.Name, small)
 		}
 		switch {
@@ -370,7 +400,7 @@ func (p *panel) layout(w float64) int {
 		case len(it.caption) > 0:
 			zone(it.lanes[0]).below = next - 5 + captionW(it) + capPad
 		case it.client != nil:
-			zone(it.lanes[0]).below = next + 5
+			zone(it.lanes[0]).below = next + it.reach
 		}
 		if it.op != nil && len(it.op.Ready) > 0 {
 			for _, l := range it.lanes[1:] {
@@ -387,18 +417,23 @@ func (p *panel) layout(w float64) int {
 // before, which reaches head.
 func (p *panel) headroom(i int, next, head float64, row int) float64 {
 	it := p.items[i]
-	switch {
-	case it.gap:
+	if it.signal != nil {
+		next = max(next, head+8)
+	}
+	if it.gap {
 		// The label is centred between the item before and this one.
 		from := plotL
 		if i > 0 && p.items[i-1].row == row {
 			from = p.items[i-1].x + 7
 		}
-		if short := head + 6 - ((from+next-7)/2 - textWidth(p.gapLabel(i), small)/2); short > 0 {
+		w := textWidth(p.gapLabel(i), small)
+		if short := head + 10 - ((from+next-7)/2 - w/2); short > 0 {
 			next += 2 * short
 		}
-	case it.signal != nil:
-		next = max(next, head+3)
+		// A signal's line must not cross the label of the gap before it.
+		if it.signal != nil {
+			next = max(next, from+w-1)
+		}
 	}
 	return next
 }
@@ -424,21 +459,26 @@ func captionW(it *item) float64 {
 	return w
 }
 
-// findStretches works out each lane's line, from what the server did to its
+// findStretches works out each lane's line (the fd open, the client's
+// side), its bands (in the interest list), from what the server did to its
 // fd (accepted, added to the interest list, modified, removed, closed) and
 // what the client did, and the bars of the calls that blocked.
 func (p *panel) findStretches(lang string) {
-	open := map[*lane]*stretch{}
-	end := func(l *lane, at int) {
-		if s := open[l]; s != nil {
+	type key struct {
+		l    *lane
+		kind stretchKind
+	}
+	open := map[key]*stretch{}
+	end := func(l *lane, kind stretchKind, at int) {
+		if s := open[key{l, kind}]; s != nil {
 			s.to = at
 			p.stretches = append(p.stretches, *s)
-			delete(open, l)
+			delete(open, key{l, kind})
 		}
 	}
-	set := func(l *lane, at int, colour string, width float64) {
-		end(l, at)
-		open[l] = &stretch{lane: l, from: at, colour: colour, width: width, extra: `stroke-linecap="round"`}
+	begin := func(l *lane, kind stretchKind, at int, colour string, width float64) {
+		end(l, kind, at)
+		open[key{l, kind}] = &stretch{lane: l, kind: kind, from: at, colour: colour, width: width, extra: `stroke-linecap="round"`}
 	}
 	// The clients' side, beneath: a dashed line from connect to close, and
 	// over it, if the server took long to accept, how long it waited.
@@ -449,14 +489,14 @@ func (p *panel) findStretches(lang string) {
 			connected[it.lanes[0]] = i
 		case it.client != nil && it.client.Kind == ClientClose:
 			if from, ok := connected[it.lanes[0]]; ok {
-				p.stretches = append(p.stretches, stretch{lane: it.lanes[0], from: from, to: i,
+				p.stretches = append(p.stretches, stretch{lane: it.lanes[0], kind: sLine, from: from, to: i,
 					colour: cClient, width: 1.2, extra: `stroke-dasharray="4 3"`})
 			}
 		case it.op != nil && it.op.Accepted != 0 && !it.start:
 			l := p.byLane[it.op.Accepted]
 			if from, ok := connected[l]; ok && it.t-p.items[from].t > queueMin {
-				p.stretches = append(p.stretches, stretch{lane: l, from: from, to: i,
-					label: say(lang, "queued", duration(it.t-p.items[from].t)), colour: cClient})
+				p.stretches = append(p.stretches, stretch{lane: l, kind: sLine, from: from, to: i,
+					labels: []string{say(lang, "queued", duration(it.t-p.items[from].t))}, colour: cClient})
 			}
 		}
 	}
@@ -467,39 +507,44 @@ func (p *panel) findStretches(lang string) {
 		op, c, l := it.op, it.op.Call, it.lanes[0]
 		switch {
 		case c.Name == "listen" && c.OK():
-			set(l, i, tOpen, 3)
+			begin(l, sLine, i, tOpen, 2.5)
 		case c.Name == "epoll_create1" && c.OK():
-			set(l, i, tEpoll, 3)
+			begin(l, sLine, i, tEpoll, 3)
 		case op.Accepted != 0:
-			set(p.byLane[op.Accepted], i, tOpen, 3)
+			begin(p.byLane[op.Accepted], sLine, i, tOpen, 2.5)
 		case c.Name == "epoll_ctl" && c.OK():
 			switch {
 			case op.CtlOp == "DEL":
-				set(l, i, tOpen, 3)
+				end(l, sBand, i)
 			case strings.Contains(op.CtlEvents, "IN"):
-				set(l, i, tIn, 7)
+				begin(l, sBand, i, tIn, 0)
 			case strings.Contains(op.CtlEvents, "OUT"):
-				set(l, i, tOut, 7)
+				begin(l, sBand, i, tOut, 0)
 			default:
-				set(l, i, tNone, 7)
+				begin(l, sBand, i, tNone, 0)
 			}
 		case c.Name == "close":
-			end(l, i)
+			end(l, sBand, i)
+			end(l, sLine, i)
 		}
 	}
 	// What is still open at the end runs to the last item.
 	for _, l := range p.lanes {
-		end(l, len(p.items)-1)
+		end(l, sBand, len(p.items)-1)
+		end(l, sLine, len(p.items)-1)
 	}
 	for i, it := range p.items {
 		if !it.start {
 			continue
 		}
-		s := stretch{lane: it.lanes[0], from: i, to: it.ret, colour: callColour(it.op.Call), bar: true}
+		name := it.op.Call.Name
+		s := stretch{lane: it.lanes[0], kind: sBar, from: i, to: it.ret, colour: callColour(it.op.Call)}
 		if it.ret < 0 {
-			s.to, s.toEnd, s.label = len(p.items)-1, true, say(lang, "unfinished")
+			s.to, s.toEnd = len(p.items)-1, true
+			s.labels = []string{say(lang, "unfinished-in", name), say(lang, "unfinished")}
 		} else {
-			s.label = say(lang, "blocks", duration(it.op.Call.Dur))
+			d := duration(it.op.Call.Dur)
+			s.labels = []string{say(lang, "blocks-in", name, d), say(lang, "blocks", d)}
 		}
 		p.stretches = append(p.stretches, s)
 	}
@@ -540,9 +585,9 @@ func (p *panel) arrange() {
 				continue
 			}
 			box.lanes = append(box.lanes, l)
-			box.top[l], box.mid[l], box.h[l] = y, y+12, laneH
+			box.top[l], box.mid[l], box.h[l] = y, y+13, laneH
 			if l == p.byLane[LaneEpoll] {
-				box.h[l] = 22 + lineH*float64(lines)
+				box.h[l] = 24 + lineH*float64(lines)
 			}
 			y += box.h[l]
 		}
@@ -550,13 +595,54 @@ func (p *panel) arrange() {
 	}
 }
 
-// drawer writes SVG elements into b.
+// drawer writes SVG elements into b. While it draws a row, it keeps the
+// boxes that the row's text and marks take, so that the labels it draws
+// last (how long a call blocked, how long a client queued) go where they
+// cover nothing.
 type drawer struct {
-	b    *bytes.Buffer
-	lang string
+	b     *bytes.Buffer
+	lang  string
+	track bool  // in a row: keep what is drawn in taken
+	taken []box // what the row's text and marks cover so far
+}
+
+// A box is the rectangle that something drawn covers.
+type box struct{ x1, y1, x2, y2 float64 }
+
+func (a box) overlaps(b box) bool {
+	return a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2
+}
+
+// textBox is the box that s covers when written at x with its baseline at
+// y, anchored as extra says.
+func textBox(x, y float64, s string, size float64, extra string) box {
+	w := textWidth(s, size)
+	switch {
+	case strings.Contains(extra, `text-anchor="middle"`):
+		x -= w / 2
+	case strings.Contains(extra, `text-anchor="end"`):
+		x -= w
+	}
+	return box{x, y - 0.8*size, x + w, y + 0.25*size}
+}
+
+func (d *drawer) take(b box) {
+	if d.track {
+		d.taken = append(d.taken, b)
+	}
+}
+
+func (d *drawer) free(b box) bool {
+	for _, t := range d.taken {
+		if t.overlaps(b) {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *drawer) text(x, y float64, s string, size float64, fill, extra string) {
+	d.take(textBox(x, y, s, size, extra))
 	fmt.Fprintf(d.b, `<text x="%.1f" y="%.1f" font-size="%g" fill="%s"%s>%s</text>`+"\n", x, y, size, fill, attr(extra), esc(s))
 }
 
@@ -576,6 +662,11 @@ func (d *drawer) panel(p *panel, y float64) float64 {
 	d.text(margin, y+14, p.title, 13, cInk, `font-weight="bold"`)
 	y += 22
 	for r, box := range p.rows {
+		if r > 0 {
+			// A row that carries on from the one above says whose it is.
+			d.text(margin, y+14, strings.TrimSpace(say(d.lang, "continued", p.chapter)), normal, cFaint, `font-weight="bold"`)
+			y += 20
+		}
 		d.row(p, r, box, y)
 		y += box.height
 	}
@@ -584,6 +675,8 @@ func (d *drawer) panel(p *panel, y float64) float64 {
 
 // row draws one row of a panel; y is its top.
 func (d *drawer) row(p *panel, r int, box *rowBox, y float64) {
+	d.track, d.taken = true, nil
+	defer func() { d.track, d.taken = false, nil }()
 	bottom := y + box.height - rowFoot
 	// Lane backgrounds and names.
 	for i, l := range box.lanes {
@@ -614,24 +707,49 @@ func (d *drawer) row(p *panel, r int, box *rowBox, y float64) {
 	d.text(plotL, bottom+13, "t = "+instant(p.items[box.first].t-t0), small, cFaint, "")
 	d.text(plotR, bottom+13, "t = "+instant(p.items[box.last].t-t0), small, cFaint, `text-anchor="end"`)
 
-	// Lines first, bars over them, marks on top.
-	for _, pass := range []bool{false, true} {
+	// Bands behind, lines over them, then bars, marks on top, and last the
+	// stretches' labels, where they cover nothing drawn before.
+	var labels []label
+	for _, kind := range []stretchKind{sBand, sLine, sBar} {
 		for _, s := range p.stretches {
-			if s.bar == pass {
-				d.stretch(p, r, box, y, s)
+			if s.kind == kind {
+				if l, ok := d.stretch(p, r, box, y, s); ok {
+					labels = append(labels, l)
+				}
 			}
 		}
+	}
+	// The lines from accept down to the lane it opens go under the marks,
+	// and the captions over everything, with a white edge that cuts the
+	// lines they cross.
+	for i := box.first; i <= box.last; i++ {
+		d.connector(p, box, p.items[i], y)
 	}
 	for i := box.first; i <= box.last; i++ {
 		d.item(p, box, p.items[i], y, bottom)
 	}
+	for i := box.first; i <= box.last; i++ {
+		d.captions(box, p.items[i], y)
+	}
+	for _, l := range labels {
+		d.place(l)
+	}
 }
 
-// stretch draws the part of s that lies in row r.
-func (d *drawer) stretch(p *panel, r int, box *rowBox, y float64, s stretch) {
+// A label is a stretch's label waiting for its place: over or under the
+// piece from x1 to x2 of a lane whose line is at mid.
+type label struct {
+	texts       []string // the first that has room wins
+	x1, x2, mid float64
+	colour      string
+}
+
+// stretch draws the part of s that lies in row r, and returns its label if
+// it goes in this row.
+func (d *drawer) stretch(p *panel, r int, box *rowBox, y float64, s stretch) (label, bool) {
 	a, b := p.items[s.from], p.items[s.to]
 	if r < a.row || r > b.row {
-		return
+		return label{}, false
 	}
 	x1, x2 := plotL, plotR
 	if r == a.row {
@@ -642,17 +760,48 @@ func (d *drawer) stretch(p *panel, r int, box *rowBox, y float64, s stretch) {
 	}
 	mid := y + box.mid[s.lane]
 	switch {
-	case s.bar:
-		fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="8" rx="3" fill="%s" fill-opacity="0.3"/>`+"\n", x1, mid-4, x2-x1, s.colour)
+	case s.kind == sBand:
+		fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" rx="2" fill="%s"/>`+"\n", x1, mid-7, x2-x1, s.colour)
+	case s.kind == sBar:
+		// A solid bar in the call's colour. Its start has a cap (the
+		// start's mark), its end the mark of the call's return.
+		d.line(x1, mid, x2, mid, s.colour, 4, "")
 	case s.width > 0:
 		d.line(x1, mid, x2, mid, s.colour, s.width, s.extra)
 	}
 	// The label goes over the stretch's longest piece, which is the one in
 	// this row if no other row holds more of it.
-	if s.label == "" || x2-x1 < textWidth(s.label, small)-8 || !longestPiece(p, s, r) {
-		return
+	if len(s.labels) == 0 || !longestPiece(p, s, r) {
+		return label{}, false
 	}
-	d.text((x1+x2)/2, mid-7, s.label, small, s.colour, `text-anchor="middle"`)
+	return label{s.labels, x1, x2, mid, s.colour}, true
+}
+
+// place writes l where it covers nothing: over its line, or else under it,
+// as near the middle of its piece as it can. It tries its texts in turn;
+// when none has room, the last, shortest one goes over the middle.
+func (d *drawer) place(l label) {
+	const extra = `text-anchor="middle" ` + halo
+	c0 := (l.x1 + l.x2) / 2
+	for _, s := range l.texts {
+		w := textWidth(s, small)
+		for _, y := range []float64{l.mid - 8, l.mid + 17} {
+			for step := 0.0; step <= (l.x2-l.x1)/2; step += 3 {
+				for _, c := range []float64{c0 - step, c0 + step} {
+					// A little room around it, so that it touches nothing.
+					b := textBox(c, y, s, small, extra)
+					// (the estimate of its width may fall short in some fonts).
+					pad := 3 + 0.08*w
+					b.x1, b.x2 = b.x1-pad, b.x2+pad
+					if c-w/2 >= plotL-8 && c+w/2 <= figW-margin && d.free(b) {
+						d.text(c, y, s, small, l.colour, extra)
+						return
+					}
+				}
+			}
+		}
+	}
+	d.text(c0, l.mid-8, l.texts[len(l.texts)-1], small, l.colour, extra)
 }
 
 // longestPiece reports whether row r holds the longest piece of s.
@@ -713,24 +862,38 @@ func eventColour(e Ready) string {
 }
 
 // item draws one item's marks; y is the row's top, bottom its axis.
-func (d *drawer) item(p *panel, box *rowBox, it *item, y, bottom float64) {
+func (d *drawer) item(p *panel, rb *rowBox, it *item, y, bottom float64) {
 	if it.signal != nil {
 		d.line(it.x, y+rowHead-4, it.x, bottom, cShutdown, 1.2, `stroke-dasharray="3 2"`)
+		d.take(box{it.x - 1.5, y + rowHead - 4, it.x + 1.5, bottom})
 		d.text(it.x+3, y+rowHead-6, it.signal.Name, small, cShutdown, "")
 		return
 	}
 	l := it.lanes[0]
-	cx, cy := it.x, y+box.mid[l]
+	cx, cy := it.x, y+rb.mid[l]
 	fmt.Fprintf(d.b, "<g><title>%s</title>", esc(it.title(d.lang, p.items[0].t)))
 	switch {
 	case it.client != nil:
-		d.clientMark(it.client, cx, cy+9)
+		d.clientMark(it.client, cx, cy+15)
 	case it.start:
-		d.line(cx, cy-5, cx, cy+5, callColour(it.op.Call), 2, "")
+		// The cap at the start of a call that blocks; its bar follows.
+		d.line(cx, cy-6, cx, cy+6, callColour(it.op.Call), 2, "")
+		d.take(box{cx - 2, cy - 5.5, cx + 2, cy + 5.5})
 	default:
-		d.callMark(p, box, it, cx, cy, y)
+		d.callMark(p, rb, it, cx, cy, y)
 	}
 	d.b.WriteString("</g>\n")
+}
+
+// halo is a white edge around text, so that lines behind it stop short.
+const halo = `stroke="white" stroke-width="3" paint-order="stroke"`
+
+// captions writes the lines under (or over) an item's mark.
+func (d *drawer) captions(rb *rowBox, it *item, y float64) {
+	if len(it.caption) == 0 {
+		return
+	}
+	cx, cy := it.x, y+rb.mid[it.lanes[0]]
 	for k, line := range it.caption {
 		fill, ly := cInk, cy+17+lineH*float64(k)
 		if it.op != nil && k < len(it.op.Ready) {
@@ -739,12 +902,23 @@ func (d *drawer) item(p *panel, box *rowBox, it *item, y, bottom float64) {
 		if it.above {
 			ly = cy - 8
 		}
-		d.text(cx-5, ly, line, small, fill, "")
+		d.text(cx-5, ly, line, small, fill, halo)
 	}
 }
 
+// connector draws the dashed line from an accept that returned a
+// connection down to that connection's lane.
+func (d *drawer) connector(p *panel, rb *rowBox, it *item, y float64) {
+	if it.op == nil || it.start || it.op.Accepted == 0 {
+		return
+	}
+	from, to := y+rb.mid[it.lanes[0]]+5, y+rb.mid[p.byLane[it.op.Accepted]]
+	d.line(it.x, from, it.x, to, cAccept, 1, `stroke-dasharray="2 2"`)
+	d.take(box{it.x - 1, from, it.x + 1, to})
+}
+
 // hollow returns the fill for a mark: white when the call failed (EAGAIN,
-// EINTR), its colour otherwise.
+// or another error, which its caption names), its colour otherwise.
 func hollow(c *Call, colour string) string {
 	if c.OK() {
 		return colour
@@ -752,22 +926,20 @@ func hollow(c *Call, colour string) string {
 	return "white"
 }
 
-func (d *drawer) callMark(p *panel, box *rowBox, it *item, x, y, rowTop float64) {
+func (d *drawer) callMark(p *panel, rb *rowBox, it *item, x, y, rowTop float64) {
 	c := it.op.Call
 	colour := callColour(c)
+	d.take(markBox(x, y))
 	switch c.Name {
 	case "accept4", "accept":
-		if it.op.Accepted != 0 {
-			to := rowTop + box.mid[p.byLane[it.op.Accepted]]
-			d.line(x, y+5, x, to, cAccept, 1, `stroke-dasharray="2 2"`)
-		}
 		fmt.Fprintf(d.b, `<circle cx="%.1f" cy="%.1f" r="4.5" fill="%s" stroke="%s" stroke-width="1.5"/>`, x, y, hollow(c, colour), colour)
 	case "read", "recvfrom", "epoll_wait", "epoll_pwait":
 		fmt.Fprintf(d.b, `<circle cx="%.1f" cy="%.1f" r="4.5" fill="%s" stroke="%s" stroke-width="1.5"/>`, x, y, hollow(c, colour), colour)
 		for _, e := range it.op.Ready {
 			if l := p.byLane[e.Lane]; l != nil && e.Lane != LaneEpoll {
-				ty := rowTop + box.mid[l] - 6
+				ty := rowTop + rb.mid[l] - 6
 				fmt.Fprintf(d.b, `<path d="M%.1f %.1fh9l-4.5 6z" fill="%s"/>`, x-4.5, ty-6, eventColour(e))
+				d.take(box{x - 5, ty - 6, x + 5, ty})
 			}
 		}
 	case "write", "sendto":
@@ -785,20 +957,18 @@ func (d *drawer) callMark(p *panel, box *rowBox, it *item, x, y, rowTop float64)
 	}
 }
 
-// clientMark draws a client's event just below its lane's line.
+// markBox is what a call's mark at x, y covers.
+func markBox(x, y float64) box { return box{x - 6, y - 5.5, x + 6, y + 5.5} }
+
+// clientMark writes a client's event as a small grey letter on its lane's
+// lower edge (in Chinese, a character): no shape that a call's mark uses.
+// A failed step is a red "!", its caption says why.
 func (d *drawer) clientMark(e *ClientEvent, x, y float64) {
-	switch e.Kind {
-	case ClientConnect:
-		fmt.Fprintf(d.b, `<circle cx="%.1f" cy="%.1f" r="3.2" fill="white" stroke="%s" stroke-width="1.5"/>`, x, y, cClient)
-	case ClientSend:
-		fmt.Fprintf(d.b, `<path d="M%.1f %.1fl4 7h-8z" fill="%s"/>`, x, y-4, cClient)
-	case ClientAnswer:
-		fmt.Fprintf(d.b, `<path d="M%.1f %.1fh8l-4 7z" fill="%s"/>`, x-4, y-3, cClient)
-	case ClientClose:
-		fmt.Fprintf(d.b, `<path d="M%.1f %.1fl6 6m0-6l-6 6" stroke="%s" stroke-width="1.6"/>`, x-3, y-3, cClient)
-	case ClientFail:
-		fmt.Fprintf(d.b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, x, y, cShutdown)
+	colour := cClient
+	if e.Kind == ClientFail {
+		colour = cShutdown
 	}
+	d.text(x, y, say(d.lang, "c-"+e.Kind), clientSize, colour, `text-anchor="middle" font-weight="bold"`)
 }
 
 // title is an item's tooltip: the call as strace wrote it, or the client's
@@ -845,15 +1015,15 @@ func (d *drawer) legend(y float64) float64 {
 		}
 	}
 	swatch := func(colour string, width float64, dash string) func(x, y float64) {
-		return func(x, y float64) { d.line(x-8, y, x+8, y, colour, width, dash) }
+		return func(x, y float64) { d.line(x-10, y, x+10, y, colour, width, dash) }
 	}
 	entries := []entry{
 		{"l-accept", circle(cAccept, cAccept)},
 		{"l-read", circle(cRead, cRead)},
-		{"l-eagain", circle(cRead, "white")},
 		{"l-write", func(x, y float64) {
 			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="8" height="8" fill="%s"/>`, x-4, y-4, cWrite)
 		}},
+		{"l-eagain", circle(cRead, "white")},
 		{"l-ctl", func(x, y float64) {
 			fmt.Fprintf(d.b, `<path d="M%.1f %.1fl5 5-5 5-5-5z" fill="%s"/>`, x, y-5, cEpoll)
 		}},
@@ -872,45 +1042,52 @@ func (d *drawer) legend(y float64) float64 {
 		{"l-wait", circle(cEpoll, cEpoll)},
 		{"l-reported", func(x, y float64) {
 			for k, colour := range []string{cRead, cWrite, cShutdown} {
-				fmt.Fprintf(d.b, `<path d="M%.1f %.1fh8l-4 6z" fill="%s"/>`, x-16+float64(k)*10, y-3, colour)
+				fmt.Fprintf(d.b, `<path d="M%.1f %.1fh8l-4 6z" fill="%s"/>`, x-14+float64(k)*10, y-3, colour)
 			}
 		}},
 		{"l-blocked", func(x, y float64) {
-			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="20" height="8" rx="3" fill="%s" fill-opacity="0.3"/>`, x-10, y-4, cRead)
+			// As a read that blocked: the cap, the bar, the return.
+			d.line(x-14, y-6, x-14, y+6, cRead, 2, "")
+			d.line(x-14, y, x+10, y, cRead, 4, "")
+			circle(cRead, cRead)(x+10, y)
 		}},
-		{"l-open", swatch(tOpen, 3, "")},
+		{"l-open", swatch(tOpen, 2.5, `stroke-linecap="round"`)},
 		{"l-interest", func(x, y float64) {
 			for k, colour := range []string{tIn, tOut, tNone} {
-				d.line(x-17+float64(k)*12, y, x-9+float64(k)*12, y, colour, 7, "")
+				fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="8" height="14" rx="2" fill="%s"/>`, x-15+float64(k)*10, y-7, colour)
 			}
+			d.line(x-16, y, x+16, y, tOpen, 2.5, `stroke-linecap="round"`)
 		}},
 		{"l-queue", swatch(cClient, 1.2, `stroke-dasharray="4 3"`)},
 		{"l-client", func(x, y float64) {
-			d.clientMark(&ClientEvent{Kind: ClientConnect}, x-15, y)
-			d.clientMark(&ClientEvent{Kind: ClientSend}, x-5, y)
-			d.clientMark(&ClientEvent{Kind: ClientAnswer}, x+5, y)
-			d.clientMark(&ClientEvent{Kind: ClientClose}, x+15, y)
+			for k, kind := range []string{ClientConnect, ClientSend, ClientAnswer, ClientClose} {
+				d.clientMark(&ClientEvent{Kind: kind}, x-20+float64(k)*13.5, y+4)
+			}
 		}},
 		{"l-gap", func(x, y float64) {
-			d.text(x, y+4, "+300 ms", small, cInk, `text-anchor="middle"`)
+			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="22" height="14" fill="#eef2f7" stroke="#cbd5e1" stroke-dasharray="2 3"/>`, x-11, y-7)
 		}},
 		{"l-signal", func(x, y float64) {
-			d.text(x, y+4, "SIGTERM", small, cShutdown, `text-anchor="middle"`)
+			d.line(x, y-8, x, y+8, cShutdown, 1.2, `stroke-dasharray="3 2"`)
 		}},
 	}
 	d.text(margin, y+12, say(d.lang, "legend"), normal, cInk, `font-weight="bold"`)
 	y += 20
 	x := margin
-	const markW, rowStep = 44.0, 20.0
+	const rowStep, apart = 20.0, 22.0
 	for _, e := range entries {
 		label := say(d.lang, e.key)
-		w := markW + textWidth(label, small) + 16
-		if x+w > figW-margin {
+		markW := 40.0
+		if e.key == "l-client" {
+			markW = 52 // four letters
+		}
+		w := markW + textWidth(label, small)
+		if x > margin && x+w > figW-margin {
 			x, y = margin, y+rowStep
 		}
 		e.mark(x+markW/2-2, y+6)
 		d.text(x+markW, y+9.5, label, small, cInk, "")
-		x += w
+		x += w + apart
 	}
 	return y + rowStep + 4
 }

@@ -73,8 +73,15 @@ func Render(root string, c Comparison, lang string) ([]byte, error) {
 }
 
 // Check holds a recorded run to the lesson its scenario and chapter are
-// meant to show, if there is one.
+// meant to show, if there is one, and to what every picture relies on: the
+// clients numbered in the order they connect (InConnectOrder), and the
+// server back in its wait before the signal (WaitsAtSignal).
 func Check(r *Run) error {
+	for _, check := range []func(*Run) error{InConnectOrder, WaitsAtSignal} {
+		if err := check(r); err != nil {
+			return fmt.Errorf("%s in %s: %w", r.Trace.Chapter, r.Trace.Scenario, err)
+		}
+	}
 	lesson := Lesson(r.Trace.Scenario, r.Trace.Chapter)
 	if lesson == nil {
 		return nil

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 )
@@ -150,6 +151,59 @@ func CorkAround(r *Run) error {
 		return fmt.Errorf("TCP_CORK is not cleared after the last write")
 	}
 	return nil
+}
+
+// InConnectOrder holds every recording to how its pictures number the
+// clients: client 1 connects first, then client 2, and so on, and the
+// server accepts them in that order, so the lanes read from the top down as
+// the clients joined.
+func InConnectOrder(r *Run) error {
+	var connects []ClientEvent
+	for _, e := range r.Trace.Clients {
+		if e.Kind == ClientConnect {
+			connects = append(connects, e)
+		}
+	}
+	slices.SortStableFunc(connects, func(a, b ClientEvent) int { return cmp.Compare(a.Time, b.Time) })
+	for i, e := range connects {
+		if e.Client != i+1 {
+			return fmt.Errorf("client %d was number %d to connect; clients are numbered in the order they connect", e.Client, i+1)
+		}
+	}
+	last := 0
+	for _, c := range r.Conns {
+		if c.Client == 0 {
+			continue
+		}
+		if c.Client < last {
+			return fmt.Errorf("client %d was accepted after client %d, though it connected first", c.Client, last)
+		}
+		last = c.Client
+	}
+	return nil
+}
+
+// WaitsAtSignal holds every recording to its last step: the recorder sends
+// SIGTERM only once the server has gone back to waiting, so that the
+// picture shows where it waits (ch2 in accept4, the epoll chapters in
+// epoll_wait) before the signal. A call that waits began after the clients'
+// last event and before the signal, and had not returned when it came.
+func WaitsAtSignal(r *Run) error {
+	if len(r.Trace.Signals) == 0 {
+		return fmt.Errorf("no signal in the recording")
+	}
+	at := r.Trace.Signals[0].Time
+	var last int64
+	for _, e := range r.Trace.Clients {
+		last = max(last, e.Time)
+	}
+	for _, op := range r.Ops {
+		c := op.Call
+		if blocking[c.Name] && last < c.Start && c.Start < at && (!c.Done || c.End() > at) {
+			return nil
+		}
+	}
+	return fmt.Errorf("the server was not back in a call that waits when SIGTERM came (%s)", formatTime(at))
 }
 
 // Lesson returns the lesson that chapter's run of scenario must show, or

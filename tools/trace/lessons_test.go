@@ -67,3 +67,55 @@ func TestLessonsOnHandTrace(t *testing.T) {
 		t.Error("LevelRepeats passed a trace without the big client")
 	}
 }
+
+// Clients are numbered in the order they connect, and accepted in that
+// order; a recording where they are not fails, and says which.
+func TestInConnectOrder(t *testing.T) {
+	r, err := Analyse(parseHand(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := InConnectOrder(r); err != nil {
+		t.Errorf("the hand-written trace: %v", err)
+	}
+	// Client 2 connecting first, while the server still accepts client 1
+	// first.
+	swapped := strings.Replace(handTrace, "# client 2 1700000000.005100", "# client 2 1700000000.004900", 1)
+	tr, err := Parse(strings.NewReader(swapped))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = Analyse(tr); err != nil {
+		t.Fatal(err)
+	}
+	if err := InConnectOrder(r); err == nil || !strings.Contains(err.Error(), "client 2 was number 1") {
+		t.Errorf("client 2 connected first: %v", err)
+	}
+}
+
+// The signal comes once the server waits again: in the hand-written trace,
+// the last epoll_pwait (from 12.4 ms, until the exit).
+func TestWaitsAtSignal(t *testing.T) {
+	for _, tc := range []struct {
+		signal string
+		waits  bool
+	}{
+		{"", false},
+		{"# signal 1700000000.100000 SIGTERM\n", true},
+		// At 11 ms the server is busy with client 1, and the wait that
+		// ended at 10.7 ms began before the clients' last event.
+		{"# signal 1700000000.011050 SIGTERM\n", false},
+	} {
+		tr, err := Parse(strings.NewReader(handTrace + tc.signal))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Analyse(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := WaitsAtSignal(r); (err == nil) != tc.waits {
+			t.Errorf("signal %q: %v, want waiting %v", tc.signal, err, tc.waits)
+		}
+	}
+}

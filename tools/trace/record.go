@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"epolltutorial/tools/load"
 )
@@ -84,6 +85,10 @@ func (r *Recorder) Record(ctx context.Context, chapter string, sc Scenario) ([]b
 	}
 	log := &clientLog{}
 	sc.run(server.Addr, log)
+	select {
+	case <-time.After(settle):
+	case <-ctx.Done():
+	}
 	stop := Signal{now(), "SIGTERM"}
 	if err := server.Stop(pid); err != nil {
 		return nil, err

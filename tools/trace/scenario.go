@@ -54,6 +54,13 @@ const (
 	// without a word: long enough to stand out from the microseconds that
 	// everything else takes.
 	silentFor = 300 * time.Millisecond
+	// settle is the script's last step: a pause after the clients are done
+	// and before the recorder sends SIGTERM, so that the picture shows the
+	// server back where it waits (ch2 in accept4, ch3 in epoll_wait) before
+	// the signal. It is part of the scenario, not a synchronisation: make
+	// trace records a run again if its server was not back in its wait by
+	// then (WaitsAtSignal).
+	settle = 100 * time.Millisecond
 	// clientTimeout bounds every client, so that a scenario ends even when a
 	// server does not answer (chapter 1 serves one client and exits).
 	clientTimeout = 5 * time.Second
@@ -97,19 +104,28 @@ func silent(addr string, log *clientLog) {
 	<-done
 }
 
-// burst: BurstClients clients connect at once, each sends a request, and
-// the last one's request is BigRequest bytes long.
+// burst: BurstClients clients connect one right after another, then all
+// send their requests at once; the last one's request is BigRequest bytes
+// long. Connecting in turn numbers the clients in the order they connect,
+// which is the order the server accepts them in, so the lanes read 1, 2, …
 func burst(addr string, log *clientLog) {
+	conns := make([]*net.TCPConn, BurstClients+1)
+	for n := 1; n <= BurstClients; n++ {
+		conns[n] = log.dial(addr, n)
+	}
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for n := 1; n <= BurstClients; n++ {
+		if conns[n] == nil {
+			continue
+		}
 		req := request
 		if n == BigClient {
 			req = bigRequest(BigRequest)
 		}
 		wg.Go(func() {
 			<-start
-			log.exchange(addr, n, req)
+			log.talk(conns[n], n, req)
 		})
 	}
 	close(start)
@@ -186,13 +202,16 @@ func (l *clientLog) close(conn *net.TCPConn, n int) {
 	l.add(at, ClientEvent{Client: n, Kind: ClientClose})
 }
 
-// exchange is one client's whole life: connect, send req, read the
-// response to the server's FIN, close.
+// exchange is one client's whole life: connect, then talk.
 func (l *clientLog) exchange(addr string, n int, req string) {
-	conn := l.dial(addr, n)
-	if conn == nil {
-		return
+	if conn := l.dial(addr, n); conn != nil {
+		l.talk(conn, n, req)
 	}
+}
+
+// talk sends req on client n's connection, reads the response to the
+// server's FIN, and closes.
+func (l *clientLog) talk(conn *net.TCPConn, n int, req string) {
 	defer l.close(conn, n)
 	at := now()
 	if _, err := io.WriteString(conn, req); err != nil {
