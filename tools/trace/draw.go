@@ -19,11 +19,14 @@ const (
 	plotR      = figW - margin - 6
 	slotW      = 16.0 // the least distance between two events; 11 at a pinch
 	minSlotW   = 11.0
-	gapW       = 44.0  // extra room where time jumps
+	gapBoxW    = 28.0 // the box that marks a jump in time: the same for every jump
+	gapW       = 60.0 // room for it: from the item before the jump to the one after
+	minGapW    = gapBoxW + 16
 	gapMin     = 1000  // µs: a jump longer than this is marked with its length
 	longCall   = 1000  // µs: a call that lasts longer is drawn as a bar
 	queueMin   = 20000 // µs: a client queued for longer gets a label saying so
-	laneH      = 34.0
+	laneH      = 36.0
+	laneMid    = 16.0 // a lane's line, from its top: room for a label above its marks
 	lineH      = 11.0 // one line of an epoll_wait return's list
 	capPad     = 6.0  // the least room after a caption
 	rowHead    = 18.0 // above a row's lanes: the gaps' lengths, SIGTERM
@@ -42,7 +45,9 @@ const (
 	cEpoll    = "#7c3aed"
 	cShutdown = "#dc2626"
 	cClose    = "#111827"
-	cOption   = "#0d9488"
+	cOption   = "#facc15" // yellow, outlined: it stands out on any band
+	cOutline  = "#1f2937"
+	cSignal   = "#374151" // dark grey: red is for shutdown and HUP
 	cSetup    = "#6b7280"
 	cClient   = "#475569"
 	cOther    = "#d97706"
@@ -58,11 +63,23 @@ const (
 // Draw renders runs of one scenario, one panel each, stacked in order, with
 // its labels in lang ("en" or "zh-CN"). The same runs give the same bytes.
 func Draw(w io.Writer, runs []*Run, lang string) error {
-	if len(runs) == 0 {
-		return fmt.Errorf("draw: no runs")
+	d := &drawer{lang: lang}
+	svg, err := d.draw(runs)
+	if err != nil {
+		return err
 	}
+	_, err = w.Write(svg)
+	return err
+}
+
+// draw returns the SVG of runs.
+func (d *drawer) draw(runs []*Run) ([]byte, error) {
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("draw: no runs")
+	}
+	lang := d.lang
 	var body bytes.Buffer
-	d := &drawer{b: &body, lang: lang}
+	d.b = &body
 	y := margin
 	// A trace that is not one of the recordings has no scenario to name.
 	if _, ok := words[runs[0].Trace.Scenario]; ok {
@@ -76,7 +93,11 @@ func Draw(w io.Writer, runs []*Run, lang string) error {
 		y = d.panel(newPanel(r, lang), y) + 14
 	}
 	y = d.legend(y)
-	for _, line := range wrap(say(lang, "footer"), small, figW-2*margin) {
+	recorded := "footer-run"
+	if len(runs) > 1 {
+		recorded = "footer-runs"
+	}
+	for _, line := range wrap(say(lang, recorded)+say(lang, "footer"), small, figW-2*margin) {
 		d.text(margin, y+10, line, small, cFaint, "")
 		y += 14
 	}
@@ -88,8 +109,7 @@ func Draw(w io.Writer, runs []*Run, lang string) error {
 	fmt.Fprintf(&out, `<rect width="100%%" height="100%%" fill="white"/>`+"\n")
 	out.Write(body.Bytes())
 	out.WriteString("</svg>\n")
-	_, err := w.Write(out.Bytes())
-	return err
+	return out.Bytes(), nil
 }
 
 // A lane is one line of marks: the listening socket, the epoll instance, a
@@ -128,7 +148,6 @@ type stretch struct {
 	lane     *lane
 	kind     stretchKind
 	from, to int
-	toEnd    bool // runs on to the end of the row (a call cut short by the exit)
 	colour   string
 	width    float64
 	extra    string // more attributes of the line
@@ -157,6 +176,7 @@ type panel struct {
 	title     string
 	chapter   string // for the rows after the first: "ch3-epoll-lt (continued)"
 	lanes     []*lane
+	order     map[*lane]int // a lane's place in lanes, top first
 	byLane    map[Lane]*lane
 	byCli     map[int]*lane
 	items     []*item
@@ -171,12 +191,13 @@ var blocking = map[string]bool{
 }
 
 func newPanel(r *Run, lang string) *panel {
-	p := &panel{title: r.Trace.Chapter, chapter: r.Trace.Chapter, byLane: map[Lane]*lane{}, byCli: map[int]*lane{}}
+	p := &panel{title: r.Trace.Chapter, chapter: r.Trace.Chapter, order: map[*lane]int{}, byLane: map[Lane]*lane{}, byCli: map[int]*lane{}}
 	if _, ok := words[r.Trace.Chapter]; ok {
 		p.title = say(lang, r.Trace.Chapter)
 	}
 	add := func(name, fd string) *lane {
 		l := &lane{name: name, fd: fd}
+		p.order[l] = len(p.lanes)
 		p.lanes = append(p.lanes, l)
 		return l
 	}
@@ -225,8 +246,11 @@ func newPanel(r *Run, lang string) *panel {
 		if !c.Done {
 			continue
 		}
+		// A call that can wait shows where it returned, even when it
+		// waited less than a bar's worth: an accept that waited for a
+		// client comes after the client's connect.
 		it := &item{t: c.Start, op: op, lanes: []*lane{l}, caption: caption(op)}
-		if long {
+		if blocking[c.Name] {
 			it.t = c.End()
 		}
 		if op.Accepted != 0 {
@@ -266,13 +290,13 @@ func newPanel(r *Run, lang string) *panel {
 		}
 	}
 
-	// A row that wraps costs a whole row: narrower slots, or narrower
-	// gaps, are worth it when they save one. Take the widest slots, then
-	// the widest gaps, that need the fewest rows.
+	// A row that wraps costs a whole row: narrower slots, or less room
+	// around the gaps' boxes, are worth it when they save one. Take the
+	// widest slots, then the widest gaps, that need the fewest rows.
 	type try struct{ w, gap float64 }
 	best, rows := try{slotW, gapW}, p.layout(slotW, gapW)
 	for w := slotW; w >= minSlotW; w-- {
-		for _, gap := range []float64{gapW, gapW * 3 / 4, gapW / 2} {
+		for gap := gapW; gap >= minGapW; gap -= (gapW - minGapW) / 2 {
 			if n := p.layout(w, gap); n < rows {
 				best, rows = try{w, gap}, n
 			}
@@ -314,16 +338,20 @@ func caption(op *Op) []string {
 }
 
 // aboveOK are the calls whose caption may go above the line: there is no
-// bar there to run into.
+// bar there to run into. A socket option's always does: below are the
+// client's letters.
 var aboveOK = map[string]bool{"socket": true, "bind": true, "listen": true, "setsockopt": true}
 
 // layout gives each item its row and x: one slot (at least w) after the
-// other, further apart (by gap) where time jumps. Above and below its
-// line, a lane has room for one thing at a time: a caption under a mark
-// runs right until the next thing there, so an item moves along until its
-// caption, a client's mark (below) or a report of epoll_wait (above) has
-// room. A caption goes below, or, for a few calls, above when that is free
-// sooner. A full row wraps onto the next. layout returns the number of rows.
+// other, gap apart where time jumps (room for the gap's box). Above
+// and below its line, a lane has room for one thing at a time: a caption
+// under a mark runs right until the next thing there, so an item moves
+// along until its caption, a client's mark (below) or a report of
+// epoll_wait (above) has room. The dotted line from an accept down to its
+// connection's lane waits until it crosses none of these. A caption goes
+// below, or, for a few calls, above when that is free sooner (a socket
+// option's always). A full row wraps onto the next. layout returns the
+// number of rows.
 func (p *panel) layout(w, gap float64) int {
 	type zones struct{ above, below float64 } // how far each is taken
 	var free map[*lane]*zones
@@ -347,11 +375,22 @@ func (p *panel) layout(w, gap float64) int {
 				next = max(next, zone(l).above+5)
 			}
 		}
+		if it.op != nil && it.op.Accepted != 0 {
+			// From the listening socket's line down to the new lane's.
+			from, to := p.order[it.lanes[0]], p.order[it.lanes[1]]
+			for _, l := range p.lanes[from : to+1] {
+				z := zone(l)
+				next = max(next, z.below+2)
+				if l != it.lanes[0] {
+					next = max(next, z.above+2)
+				}
+			}
+		}
 		if len(it.caption) == 0 {
 			return next, false
 		}
 		z := zone(it.lanes[0])
-		if z.above < z.below && it.op != nil && aboveOK[it.op.Call.Name] {
+		if it.op != nil && aboveOK[it.op.Call.Name] && (z.above < z.below || it.op.Call.Name == "setsockopt") {
 			return max(next, z.above+6), true
 		}
 		return max(next, z.below+6), false
@@ -365,26 +404,25 @@ func (p *panel) layout(w, gap float64) int {
 			start = plotL + 8
 		}
 		if it.gap {
-			start += gap
+			start = x + gap
 		}
 		next, above := place(it, start)
-		next = p.headroom(i, next, head, row)
+		next = p.headroom(i, next, head)
 		if i > 0 && (next > plotR-4 || next-5+captionW(it) > figW-margin) {
 			row++
 			free, head = map[*lane]*zones{}, 0
 			start = plotL + 8
 			if it.gap {
-				start += gap
+				start += gap - w
 			}
 			next, above = place(it, start)
-			next = p.headroom(i, next, head, row)
+			next = p.headroom(i, next, head)
 		}
 		it.row, it.x, it.above = row, next, above
 		// A signal that comes after a gap has both labels; the signal's
 		// name, right of its line, reaches further.
 		if it.gap {
-			from := p.gapFrom(i)
-			head = (from+next-7)/2 + textWidth(p.gapLabel(i), small)/2
+			head = p.gapLabelX(i, next) + textWidth(p.gapLabel(i), small)/2
 		}
 		if it.signal != nil {
 			head = next + 3 + textWidth(it.signal.Name, small)
@@ -392,11 +430,6 @@ func (p *panel) layout(w, gap float64) int {
 		switch {
 		case len(it.caption) > 0 && above:
 			zone(it.lanes[0]).above = next - 5 + captionW(it) + capPad
-			if it.lanes[0] == p.lanes[0] {
-				// The top lane's caption above it reaches up to the labels
-				// over the row.
-				head = max(head, next-5+captionW(it))
-			}
 		case len(it.caption) > 0:
 			zone(it.lanes[0]).below = next - 5 + captionW(it) + capPad
 		case it.client != nil:
@@ -412,38 +445,36 @@ func (p *panel) layout(w, gap float64) int {
 	return row + 1
 }
 
-// headroom moves item i (to be placed at next in row) along until its
-// label above the lanes (a gap's length, a signal's name) clears the one
-// before, which reaches head.
-func (p *panel) headroom(i int, next, head float64, row int) float64 {
+// headroom moves item i (to be placed at next) along until its label
+// above the lanes (a gap's length, a signal's name) clears the one before,
+// which reaches head.
+func (p *panel) headroom(i int, next, head float64) float64 {
 	it := p.items[i]
 	if it.signal != nil {
 		next = max(next, head+8)
 	}
 	if it.gap {
-		// The label is centred between the item before and this one.
-		from := plotL
-		if i > 0 && p.items[i-1].row == row {
-			from = p.items[i-1].x + 7
-		}
 		w := textWidth(p.gapLabel(i), small)
-		if short := head + 10 - ((from+next-7)/2 - w/2); short > 0 {
-			next += 2 * short
-		}
-		// A signal's line must not cross the label of the gap before it.
-		if it.signal != nil {
-			next = max(next, from+w-1)
+		if short := head + 10 - (p.gapLabelX(i, next) - w/2); short > 0 {
+			next += short
 		}
 	}
 	return next
 }
 
-// gapFrom is where the pale band of the gap before item i begins.
-func (p *panel) gapFrom(i int) float64 {
-	if i > 0 && p.items[i-1].row == p.items[i].row {
-		return p.items[i-1].x + 7
+// gapBox is where the box of the gap before an item at x lies: just
+// before it, the same width for every gap.
+func gapBox(x float64) (from, to float64) { return x - 7 - gapBoxW, x - 7 }
+
+// gapLabelX is the centre of the label of the gap before item i, placed
+// at x: over the gap's box, but left of a signal's line.
+func (p *panel) gapLabelX(i int, x float64) float64 {
+	from, to := gapBox(x)
+	c := (from + to) / 2
+	if p.items[i].signal != nil {
+		c = min(c, x-4-textWidth(p.gapLabel(i), small)/2)
 	}
-	return plotL
+	return c
 }
 
 // gapLabel is the length of the gap before item i: "+300 ms".
@@ -480,8 +511,16 @@ func (p *panel) findStretches(lang string) {
 		end(l, kind, at)
 		open[key{l, kind}] = &stretch{lane: l, kind: kind, from: at, colour: colour, width: width, extra: `stroke-linecap="round"`}
 	}
-	// The clients' side, beneath: a dashed line from connect to close, and
-	// over it, if the server took long to accept, how long it waited.
+	// The clients' side, beneath: a dashed line from connect to close, or
+	// to the server's close if that comes first (the client's letters after
+	// it say what the client still does), and over it, if the server took
+	// long to accept, how long it waited.
+	closed := map[*lane]int{}
+	for i, it := range p.items {
+		if it.op != nil && it.op.Call.Name == "close" && it.op.Lane > 0 {
+			closed[it.lanes[0]] = i
+		}
+	}
 	connected := map[*lane]int{}
 	for i, it := range p.items {
 		switch {
@@ -489,7 +528,11 @@ func (p *panel) findStretches(lang string) {
 			connected[it.lanes[0]] = i
 		case it.client != nil && it.client.Kind == ClientClose:
 			if from, ok := connected[it.lanes[0]]; ok {
-				p.stretches = append(p.stretches, stretch{lane: it.lanes[0], kind: sLine, from: from, to: i,
+				to := i
+				if c, ok := closed[it.lanes[0]]; ok && from < c && c < i {
+					to = c
+				}
+				p.stretches = append(p.stretches, stretch{lane: it.lanes[0], kind: sLine, from: from, to: to,
 					colour: cClient, width: 1.2, extra: `stroke-dasharray="4 3"`})
 			}
 		case it.op != nil && it.op.Accepted != 0 && !it.start:
@@ -540,7 +583,8 @@ func (p *panel) findStretches(lang string) {
 		name := it.op.Call.Name
 		s := stretch{lane: it.lanes[0], kind: sBar, from: i, to: it.ret, colour: callColour(it.op.Call)}
 		if it.ret < 0 {
-			s.to, s.toEnd = len(p.items)-1, true
+			// Cut short by the exit: it lasts as long as the trace.
+			s.to = len(p.items) - 1
 			s.labels = []string{say(lang, "unfinished-in", name), say(lang, "unfinished")}
 		} else {
 			d := duration(it.op.Call.Dur)
@@ -585,9 +629,9 @@ func (p *panel) arrange() {
 				continue
 			}
 			box.lanes = append(box.lanes, l)
-			box.top[l], box.mid[l], box.h[l] = y, y+13, laneH
+			box.top[l], box.mid[l], box.h[l] = y, y+laneMid, laneH
 			if l == p.byLane[LaneEpoll] {
-				box.h[l] = 24 + lineH*float64(lines)
+				box.h[l] = laneH - 10 + lineH*float64(lines)
 			}
 			y += box.h[l]
 		}
@@ -600,10 +644,18 @@ func (p *panel) arrange() {
 // last (how long a call blocked, how long a client queued) go where they
 // cover nothing.
 type drawer struct {
-	b     *bytes.Buffer
-	lang  string
-	track bool  // in a row: keep what is drawn in taken
-	taken []box // what the row's text and marks cover so far
+	b      *bytes.Buffer
+	lang   string
+	track  bool     // in a row: keep what is drawn in taken
+	taken  []box    // what the row's text and marks cover so far
+	placed []placed // where the stretches' labels went, for the tests
+}
+
+// placed is a stretch's label as written, and the band of its lane.
+type placed struct {
+	text      string
+	at, lane  box
+	overPiece bool // it lies over its own piece of the lane
 }
 
 // A box is the rectangle that something drawn covers.
@@ -686,26 +738,31 @@ func (d *drawer) row(p *panel, r int, box *rowBox, y float64) {
 		d.text(margin+4, y+box.mid[l]+4, l.name, normal, cInk, "")
 		d.text(margin+4, y+box.mid[l]+16, l.fd, small, cFaint, "")
 	}
-	// Gaps: a pale band, and how long the jump was.
+	// Gaps: a pale box, and how long the jump was.
 	for i := box.first; i <= box.last; i++ {
 		it := p.items[i]
 		if !it.gap {
 			continue
 		}
-		from, to := p.gapFrom(i), it.x-7
+		from, to := gapBox(it.x)
 		fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#eef2f7" stroke="#cbd5e1" stroke-dasharray="2 3"/>`+"\n",
 			from, y+rowHead-2, to-from, bottom-y-rowHead+2)
-		d.text((from+to)/2, y+rowHead-5, p.gapLabel(i), small, cInk, `text-anchor="middle"`)
+		d.text(p.gapLabelX(i, it.x), y+rowHead-5, p.gapLabel(i), small, cInk, `text-anchor="middle"`)
 	}
-	// The time axis: a tick per slot, the time at both ends.
-	d.line(plotL, bottom, plotR, bottom, "#cbd5e1", 1, "")
+	// The time axis: a tick per slot, the time at both ends. The panel's
+	// last row ends where its last event is; the others run on.
+	end := plotR
+	if r == len(p.rows)-1 {
+		end = p.items[box.last].x + 8
+	}
+	d.line(plotL, bottom, end, bottom, "#cbd5e1", 1, "")
 	for i := box.first; i <= box.last; i++ {
 		d.line(p.items[i].x, bottom, p.items[i].x, bottom+3, "#94a3b8", 1, "")
 	}
 	// Times count from the panel's first event: a recording's first call.
 	t0 := p.items[0].t
 	d.text(plotL, bottom+13, "t = "+instant(p.items[box.first].t-t0), small, cFaint, "")
-	d.text(plotR, bottom+13, "t = "+instant(p.items[box.last].t-t0), small, cFaint, `text-anchor="end"`)
+	d.text(end, bottom+13, "t = "+instant(p.items[box.last].t-t0), small, cFaint, `text-anchor="end"`)
 
 	// Bands behind, lines over them, then bars, marks on top, and last the
 	// stretches' labels, where they cover nothing drawn before.
@@ -737,27 +794,20 @@ func (d *drawer) row(p *panel, r int, box *rowBox, y float64) {
 }
 
 // A label is a stretch's label waiting for its place: over or under the
-// piece from x1 to x2 of a lane whose line is at mid.
+// piece from x1 to x2 of a lane whose band runs from top to bottom.
 type label struct {
-	texts       []string // the first that has room wins
-	x1, x2, mid float64
-	colour      string
+	texts            []string // the first that has room wins
+	x1, x2, top, bot float64
+	colour           string
 }
 
 // stretch draws the part of s that lies in row r, and returns its label if
 // it goes in this row.
 func (d *drawer) stretch(p *panel, r int, box *rowBox, y float64, s stretch) (label, bool) {
-	a, b := p.items[s.from], p.items[s.to]
-	if r < a.row || r > b.row {
+	if r < p.items[s.from].row || r > p.items[s.to].row {
 		return label{}, false
 	}
-	x1, x2 := plotL, plotR
-	if r == a.row {
-		x1 = a.x
-	}
-	if r == b.row && !s.toEnd {
-		x2 = b.x
-	}
+	x1, x2 := p.piece(s, r)
 	mid := y + box.mid[s.lane]
 	switch {
 	case s.kind == sBand:
@@ -774,47 +824,73 @@ func (d *drawer) stretch(p *panel, r int, box *rowBox, y float64, s stretch) (la
 	if len(s.labels) == 0 || !longestPiece(p, s, r) {
 		return label{}, false
 	}
-	return label{s.labels, x1, x2, mid, s.colour}, true
+	top := y + box.top[s.lane]
+	return label{s.labels, x1, x2, top, top + box.h[s.lane], s.colour}, true
 }
 
 // place writes l where it covers nothing: over its line, or else under it,
-// as near the middle of its piece as it can. It tries its texts in turn;
-// when none has room, the last, shortest one goes over the middle.
+// within its lane's band, as near the middle of its piece as it can. It
+// tries its texts in turn, first for one that fits within the piece, then
+// for one that may reach past its ends; when none has room, the last,
+// shortest one goes over the middle.
 func (d *drawer) place(l label) {
 	const extra = `text-anchor="middle" ` + halo
 	c0 := (l.x1 + l.x2) / 2
-	for _, s := range l.texts {
-		w := textWidth(s, small)
-		for _, y := range []float64{l.mid - 8, l.mid + 17} {
-			for step := 0.0; step <= (l.x2-l.x1)/2; step += 3 {
-				for _, c := range []float64{c0 - step, c0 + step} {
-					// A little room around it, so that it touches nothing.
-					b := textBox(c, y, s, small, extra)
-					// (the estimate of its width may fall short in some fonts).
-					pad := 3 + 0.08*w
-					b.x1, b.x2 = b.x1-pad, b.x2+pad
-					if c-w/2 >= plotL-8 && c+w/2 <= figW-margin && d.free(b) {
-						d.text(c, y, s, small, l.colour, extra)
-						return
+	// The baselines that keep the text inside the band, a hair from its edges.
+	over, under := l.top+0.8*small+0.4, l.bot-0.25*small-0.4
+	for _, within := range []bool{true, false} {
+		for _, s := range l.texts {
+			w := textWidth(s, small)
+			for _, y := range []float64{over, under} {
+				for step := 0.0; step <= (l.x2-l.x1)/2; step += 3 {
+					for _, c := range []float64{c0 - step, c0 + step} {
+						// A little room around it, so that it touches nothing
+						// (the estimate of its width may fall short in some fonts).
+						b := textBox(c, y, s, small, extra)
+						pad := 3 + 0.08*w
+						b.x1, b.x2 = b.x1-pad, b.x2+pad
+						if within && (b.x1 < l.x1 || b.x2 > l.x2) {
+							continue
+						}
+						if c-w/2 >= plotL-8 && c+w/2 <= figW-margin && d.free(b) {
+							d.label(l, c, y, s)
+							return
+						}
 					}
 				}
 			}
 		}
 	}
-	d.text(c0, l.mid-8, l.texts[len(l.texts)-1], small, l.colour, extra)
+	d.label(l, c0, over, l.texts[len(l.texts)-1])
+}
+
+// label writes s, one of l's texts, centred at x on baseline y.
+func (d *drawer) label(l label, x, y float64, s string) {
+	const extra = `text-anchor="middle" ` + halo
+	b := textBox(x, y, s, small, extra)
+	d.placed = append(d.placed, placed{s, b, box{plotL, l.top, figW - margin, l.bot}, l.x1 <= x && x <= l.x2})
+	d.text(x, y, s, small, l.colour, extra)
+}
+
+// piece is where s runs in row r: from its first item, or the row's
+// start, to its last item, or the row's end.
+func (p *panel) piece(s stretch, r int) (x1, x2 float64) {
+	a, b := p.items[s.from], p.items[s.to]
+	x1, x2 = plotL, plotR
+	if r == a.row {
+		x1 = a.x
+	}
+	if r == b.row {
+		x2 = b.x
+	}
+	return x1, x2
 }
 
 // longestPiece reports whether row r holds the longest piece of s.
 func longestPiece(p *panel, s stretch, r int) bool {
 	a, b := p.items[s.from], p.items[s.to]
 	piece := func(row int) float64 {
-		x1, x2 := plotL, plotR
-		if row == a.row {
-			x1 = a.x
-		}
-		if row == b.row && !s.toEnd {
-			x2 = b.x
-		}
+		x1, x2 := p.piece(s, row)
 		return x2 - x1
 	}
 	for row := a.row; row <= b.row; row++ {
@@ -864,9 +940,9 @@ func eventColour(e Ready) string {
 // item draws one item's marks; y is the row's top, bottom its axis.
 func (d *drawer) item(p *panel, rb *rowBox, it *item, y, bottom float64) {
 	if it.signal != nil {
-		d.line(it.x, y+rowHead-4, it.x, bottom, cShutdown, 1.2, `stroke-dasharray="3 2"`)
+		d.line(it.x, y+rowHead-4, it.x, bottom, cSignal, 1.2, `stroke-dasharray="3 2"`)
 		d.take(box{it.x - 1.5, y + rowHead - 4, it.x + 1.5, bottom})
-		d.text(it.x+3, y+rowHead-6, it.signal.Name, small, cShutdown, "")
+		d.text(it.x+3, y+rowHead-6, it.signal.Name, small, cSignal, "")
 		return
 	}
 	l := it.lanes[0]
@@ -900,13 +976,13 @@ func (d *drawer) captions(rb *rowBox, it *item, y float64) {
 			fill = eventColour(it.op.Ready[k])
 		}
 		if it.above {
-			ly = cy - 8
+			ly = cy - 7 // inside the lane's band, just clear of the mark
 		}
 		d.text(cx-5, ly, line, small, fill, halo)
 	}
 }
 
-// connector draws the dashed line from an accept that returned a
+// connector draws the dotted line from an accept that returned a
 // connection down to that connection's lane.
 func (d *drawer) connector(p *panel, rb *rowBox, it *item, y float64) {
 	if it.op == nil || it.start || it.op.Accepted == 0 {
@@ -951,10 +1027,17 @@ func (d *drawer) callMark(p *panel, rb *rowBox, it *item, x, y, rowTop float64) 
 	case "close":
 		fmt.Fprintf(d.b, `<path d="M%.1f %.1fl8 8m0-8l-8 8" stroke="%s" stroke-width="2"/>`, x-4, y-4, colour)
 	case "setsockopt":
-		fmt.Fprintf(d.b, `<path d="M%.1f %.1fl5 9h-10z" fill="%s"/>`, x, y-5, colour)
+		d.optionMark(x, y)
+		d.take(box{x - 7, y - 7, x + 7, y + 5.5})
 	default:
 		fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="7" height="7" fill="%s"/>`, x-3.5, y-3.5, colour)
 	}
+}
+
+// optionMark is setsockopt's mark: a triangle, larger than the others and
+// outlined, so that it stands out on the bands behind a connection.
+func (d *drawer) optionMark(x, y float64) {
+	fmt.Fprintf(d.b, `<path d="M%.1f %.1fl6.5 11h-13z" fill="%s" stroke="%s" stroke-width="1.2" stroke-linejoin="round"/>`, x, y-6.5, cOption, cOutline)
 }
 
 // markBox is what a call's mark at x, y covers.
@@ -1033,9 +1116,7 @@ func (d *drawer) legend(y float64) float64 {
 		{"l-close", func(x, y float64) {
 			fmt.Fprintf(d.b, `<path d="M%.1f %.1fl8 8m0-8l-8 8" stroke="%s" stroke-width="2"/>`, x-4, y-4, cClose)
 		}},
-		{"l-setopt", func(x, y float64) {
-			fmt.Fprintf(d.b, `<path d="M%.1f %.1fl5 9h-10z" fill="%s"/>`, x, y-5, cOption)
-		}},
+		{"l-setopt", func(x, y float64) { d.optionMark(x, y+1) }},
 		{"l-setup", func(x, y float64) {
 			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="7" height="7" fill="%s"/>`, x-3.5, y-3.5, cSetup)
 		}},
@@ -1051,7 +1132,10 @@ func (d *drawer) legend(y float64) float64 {
 			d.line(x-14, y, x+10, y, cRead, 4, "")
 			circle(cRead, cRead)(x+10, y)
 		}},
-		{"l-open", swatch(tOpen, 2.5, `stroke-linecap="round"`)},
+		{"l-open", func(x, y float64) {
+			d.line(x-14, y, x-3, y, tOpen, 2.5, `stroke-linecap="round"`)
+			d.line(x+3, y, x+14, y, tEpoll, 3, `stroke-linecap="round"`)
+		}},
 		{"l-interest", func(x, y float64) {
 			for k, colour := range []string{tIn, tOut, tNone} {
 				fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="8" height="14" rx="2" fill="%s"/>`, x-15+float64(k)*10, y-7, colour)
@@ -1059,16 +1143,24 @@ func (d *drawer) legend(y float64) float64 {
 			d.line(x-16, y, x+16, y, tOpen, 2.5, `stroke-linecap="round"`)
 		}},
 		{"l-queue", swatch(cClient, 1.2, `stroke-dasharray="4 3"`)},
+		{"l-accepted", func(x, y float64) {
+			circle(cAccept, cAccept)(x, y-4)
+			d.line(x, y+1, x, y+10, cAccept, 1, `stroke-dasharray="2 2"`)
+		}},
+		{"l-eof", func(x, y float64) {
+			circle(cRead, cRead)(x, y-4)
+			d.text(x, y+8, "EOF", small, cInk, `text-anchor="middle"`)
+		}},
 		{"l-client", func(x, y float64) {
 			for k, kind := range []string{ClientConnect, ClientSend, ClientAnswer, ClientClose} {
 				d.clientMark(&ClientEvent{Kind: kind}, x-20+float64(k)*13.5, y+4)
 			}
 		}},
 		{"l-gap", func(x, y float64) {
-			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="22" height="14" fill="#eef2f7" stroke="#cbd5e1" stroke-dasharray="2 3"/>`, x-11, y-7)
+			fmt.Fprintf(d.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="14" fill="#eef2f7" stroke="#cbd5e1" stroke-dasharray="2 3"/>`, x-gapBoxW/2, y-7, gapBoxW)
 		}},
 		{"l-signal", func(x, y float64) {
-			d.line(x, y-8, x, y+8, cShutdown, 1.2, `stroke-dasharray="3 2"`)
+			d.line(x, y-8, x, y+8, cSignal, 1.2, `stroke-dasharray="3 2"`)
 		}},
 	}
 	d.text(margin, y+12, say(d.lang, "legend"), normal, cInk, `font-weight="bold"`)

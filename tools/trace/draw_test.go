@@ -72,7 +72,8 @@ func TestDraw(t *testing.T) {
 	for _, want := range []string{
 		"|listening socket|fd 3|", "|epoll_wait returns|epoll fd 4|", "|client 1|fd 5|", "|client 2|fd 5 (reused)|",
 		"|3 IN|", "|5 IN|RDHUP|", "|EOF|", "|SO_REUSEADDR 1|", "|+4.3 ms|", "|t = 0.0 ms|", "|t = 12.3 ms|",
-		"|blocked in epoll_pwait 10 ms|", "|failed: <reset>&gone|", "|blocked in epoll_pwait until exit|",
+		"|blocked 10 ms|", "|failed: <reset>&gone|", "|blocked in epoll_pwait until exit|",
+		"|dotted: accept4 returned this lane's fd|", "|EOF under a read: it returned 0 bytes|",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the picture lacks %q:\n%s", want, all)
@@ -96,8 +97,9 @@ func TestDraw(t *testing.T) {
 			filled[attrOf(e, "fill")]++
 		}
 	}
-	// The legend draws one of each kind too, and a read for "blocked".
-	if hollow[cRead] != 1+1 || filled[cRead] != 2+2 || hollow[cAccept] != 1 || filled[cAccept] != 2+1 ||
+	// The legend draws one of each kind too, a read for "blocked" and one
+	// for EOF, and an accept for the dotted line.
+	if hollow[cRead] != 1+1 || filled[cRead] != 2+3 || hollow[cAccept] != 1 || filled[cAccept] != 2+2 ||
 		hollow[cClient]+filled[cClient] != 0 {
 		t.Errorf("circles: hollow %v, filled %v", hollow, filled)
 	}
@@ -126,6 +128,10 @@ func TestDraw(t *testing.T) {
 	if fmt.Sprint(letters) != "map[!:1 c:3 d:1 r:1 s:1]" {
 		t.Errorf("the clients' letters: %v", letters)
 	}
+	// The call cut short by the exit shows the arguments strace wrote.
+	if !bytes.Contains(svg, []byte("epoll_pwait(4) = ? (the process exited inside the call)")) {
+		t.Error("the tooltip of the call cut short by the exit is not epoll_pwait(4) = ? …")
+	}
 	if again := drawHand(t, "# client 1 1700000000.012250 fail err=<reset>&gone\n", "en"); !bytes.Equal(again, svg) {
 		t.Error("the same trace drew two different pictures")
 	}
@@ -136,8 +142,8 @@ func TestDrawChinese(t *testing.T) {
 	svg := drawHand(t, "", "zh-CN")
 	texts, _ := svgParts(t, svg)
 	all := strings.Join(texts, "|")
-	for _, want := range []string{"监听套接字", "epoll_wait 的返回", "epoll 实例 fd 4", "fd 5（复用）", "客户端 2",
-		"在 epoll_pwait 中阻塞 10 ms", "在 epoll_pwait 中阻塞，直到退出", "图例", "连", "录制程序发送 SIGTERM，让服务器退出"} {
+	for _, want := range []string{"监听套接字", "epoll_wait 返回", "epoll 实例 fd 4", "fd 5（复用）", "客户端 2",
+		"阻塞 10 ms", "在 epoll_pwait 中阻塞，直到退出", "图例", "连", "录制程序发送 SIGTERM，让服务器退出"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the Chinese picture lacks %q", want)
 		}
@@ -289,8 +295,9 @@ func (tx svgText) box() box {
 }
 
 // No two labels in a picture are drawn over each other, and none is
-// crossed by a signal's line: each of the committed pictures, both
-// languages, and the hand-written trace's.
+// crossed by a signal's line or by the dotted line from an accept down to
+// its connection: each of the committed pictures, both languages, and the
+// hand-written trace's.
 func TestNoLabelOverlaps(t *testing.T) {
 	root := repoRoot(t)
 	pictures := map[string][]byte{"the hand-written trace": drawHand(t, "", "en")}
@@ -301,13 +308,23 @@ func TestNoLabelOverlaps(t *testing.T) {
 	}
 	for name, svg := range pictures {
 		texts := svgTexts(t, svg)
-		var signals []box
+		var signals, connectors []box
 		_, elems := svgParts(t, svg)
 		for _, e := range elems {
-			if e.Name.Local == "line" && attrOf(e, "stroke") == cShutdown && attrOf(e, "stroke-dasharray") != "" {
-				x := num(t, attrOf(e, "x1"))
-				signals = append(signals, box{x - 0.6, num(t, attrOf(e, "y1")), x + 0.6, num(t, attrOf(e, "y2"))})
+			if e.Name.Local != "line" || attrOf(e, "stroke-dasharray") == "" {
+				continue
 			}
+			x := num(t, attrOf(e, "x1"))
+			b := box{x - 0.6, num(t, attrOf(e, "y1")), x + 0.6, num(t, attrOf(e, "y2"))}
+			switch attrOf(e, "stroke") {
+			case cSignal:
+				signals = append(signals, b)
+			case cAccept:
+				connectors = append(connectors, b)
+			}
+		}
+		if len(signals) == 0 || len(connectors) == 0 {
+			t.Errorf("%s: %d signal lines, %d dotted lines from accept: none to check", name, len(signals), len(connectors))
 		}
 		for i, a := range texts {
 			for _, b := range texts[i+1:] {
@@ -318,6 +335,11 @@ func TestNoLabelOverlaps(t *testing.T) {
 			for _, l := range signals {
 				if a.box().overlaps(l) {
 					t.Errorf("%s: a signal's line crosses %q at (%.0f, %.0f)", name, a.s, a.x, a.y)
+				}
+			}
+			for _, l := range connectors {
+				if a.box().overlaps(l) {
+					t.Errorf("%s: a dotted line from accept crosses %q at (%.0f, %.0f)", name, a.s, a.x, a.y)
 				}
 			}
 		}
@@ -354,6 +376,132 @@ func TestContinuedRows(t *testing.T) {
 					t.Errorf("%s, %s: %d labels %q for %d rows", c.Scenario, lang, got, label, rows)
 				}
 			}
+		}
+	}
+}
+
+// pictures draws each recorded comparison in each language, and the
+// hand-written trace, and returns the drawers, which know where the
+// stretches' labels went.
+func pictures(t *testing.T) map[string]*drawer {
+	t.Helper()
+	drawn := map[string]*drawer{}
+	draw := func(name, lang string, runs []*Run) {
+		d := &drawer{lang: lang}
+		if _, err := d.draw(runs); err != nil {
+			t.Fatal(err)
+		}
+		drawn[name] = d
+	}
+	hand, err := Analyse(parseHand(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	draw("the hand-written trace", "en", []*Run{hand})
+	for _, c := range Comparisons {
+		var runs []*Run
+		for _, chapter := range c.Chapters {
+			runs = append(runs, recorded(t, c.Scenario, chapter))
+		}
+		for _, lang := range Langs {
+			draw(ImagePath(c.Scenario, lang), lang, runs)
+		}
+	}
+	return drawn
+}
+
+// A stretch's label (how long a call blocked, how long a client queued)
+// lies inside its own lane's band, over the piece it is about, so that it
+// cannot be read as the lane's above or below.
+func TestLabelsInTheirLanes(t *testing.T) {
+	for name, d := range pictures(t) {
+		if len(d.placed) == 0 {
+			t.Errorf("%s: no labels to check", name)
+		}
+		for _, l := range d.placed {
+			if l.at.y1 < l.lane.y1 || l.at.y2 > l.lane.y2 {
+				t.Errorf("%s: %q spans y %.1f to %.1f, outside its lane (%.1f to %.1f)", name, l.text, l.at.y1, l.at.y2, l.lane.y1, l.lane.y2)
+			}
+			if !l.overPiece {
+				t.Errorf("%s: %q is not over its piece of the lane", name, l.text)
+			}
+		}
+	}
+}
+
+// The boxes that mark a jump in time are all as wide as the legend's: a
+// wider one would read as a longer jump.
+func TestGapBoxesAlike(t *testing.T) {
+	root := repoRoot(t)
+	for _, c := range Comparisons {
+		for _, lang := range Langs {
+			path := ImagePath(c.Scenario, lang)
+			_, elems := svgParts(t, readRepo(t, root, path))
+			widths := map[string]int{}
+			for _, e := range elems {
+				if e.Name.Local == "rect" && attrOf(e, "fill") == "#eef2f7" {
+					widths[attrOf(e, "width")]++
+				}
+			}
+			if len(widths) != 1 || widths[fmt.Sprintf("%.1f", gapBoxW)] < 3 {
+				t.Errorf("%s: the gaps' boxes have widths %v (width: count), want all %.1f", path, widths, gapBoxW)
+			}
+		}
+	}
+}
+
+// Each panel's lines and bars end by the last event: the client's dashed
+// line where the server closes the connection, if it does so before the
+// client closes (chapter 2's client 2 in the silent run), and a call that
+// the exit cut short (chapter 2's last accept4) at the panel's last event,
+// not beyond the time axis.
+func TestStretchesEnd(t *testing.T) {
+	cut := 0
+	for _, c := range Comparisons {
+		for _, chapter := range c.Chapters {
+			p := newPanel(recorded(t, c.Scenario, chapter), "en")
+			closed := map[*lane]int{}
+			for i, it := range p.items {
+				if it.op != nil && it.op.Call.Name == "close" && it.op.Lane > 0 {
+					closed[it.lanes[0]] = i
+				}
+			}
+			for _, s := range p.stretches {
+				end := p.items[s.to]
+				if s.kind == sLine && s.colour == cClient && s.width > 0 {
+					if at, ok := closed[s.lane]; ok && at > s.from && s.to > at {
+						t.Errorf("%s, %s: the client's line runs past the server's close", c.Scenario, chapter)
+					}
+					if end.client == nil {
+						cut++
+					}
+				}
+				last := p.rows[end.row]
+				if _, x2 := p.piece(s, end.row); x2 > p.items[last.last].x {
+					t.Errorf("%s, %s: a stretch ends at x = %.1f, past the row's last event at %.1f", c.Scenario, chapter, x2, p.items[last.last].x)
+				}
+			}
+		}
+	}
+	if cut == 0 {
+		t.Error("no client's line ends at the server's close: the silent run of chapter 2 should have one")
+	}
+}
+
+// The calls' colours are all different, the signal's is not shutdown's
+// red, and the socket option's is none of the bands' behind it.
+func TestColoursDistinct(t *testing.T) {
+	seen := map[string]string{}
+	for _, name := range []string{"accept4", "read", "write", "epoll_ctl", "shutdown", "close", "setsockopt", "bind"} {
+		colour := callColour(&Call{Name: name})
+		if other, ok := seen[colour]; ok {
+			t.Errorf("%s and %s share the colour %s", name, other, colour)
+		}
+		seen[colour] = name
+	}
+	for _, tint := range []string{tIn, tOut, tNone, tOpen, tEpoll, cSignal} {
+		if name, ok := seen[tint]; ok {
+			t.Errorf("%s's colour %s is also a band's, a line's or the signal's", name, tint)
 		}
 	}
 }

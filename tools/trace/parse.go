@@ -372,7 +372,9 @@ func splitArgs(s string) ([]string, int, error) {
 			depth--
 		case ')':
 			if depth == 0 {
-				if a := strings.TrimSpace(s[start:i]); a != "" || len(args) > 0 {
+				// strace writes no empty argument: an empty last one is
+				// where a call cut short by the exit stopped ("accept4(6, ").
+				if a := strings.TrimSpace(s[start:i]); a != "" {
 					args = append(args, a)
 				}
 				return args, i, nil

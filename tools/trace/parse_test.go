@@ -106,7 +106,8 @@ func TestParse(t *testing.T) {
 		t.Errorf("write with a tricky string: %+v", quoted)
 	}
 	// The call the process exited in lasted until the end, and returned nothing.
-	if cut == nil || cut.Name != "epoll_pwait" || cut.Thread != 104 || cut.Dur != 500000-12400 {
+	// It keeps the arguments strace wrote before the exit, and no empty one.
+	if cut == nil || cut.Name != "epoll_pwait" || cut.Thread != 104 || cut.Dur != 500000-12400 || fmt.Sprint(cut.Args) != "[4]" {
 		t.Errorf("unfinished at exit: %+v", cut)
 	}
 	if len(tr.Clients) != 2 || tr.Clients[1] != (ClientEvent{Client: 2, Time: 1700000000_005100, Kind: ClientConnect, Port: 40002}) {

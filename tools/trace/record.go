@@ -9,8 +9,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"epolltutorial/tools/load"
 )
@@ -48,6 +51,9 @@ type Recorder struct {
 func NewRecorder(root string) (*Recorder, error) {
 	strace, err := Strace()
 	if err != nil {
+		return nil, err
+	}
+	if err := keepInherited(); err != nil {
 		return nil, err
 	}
 	dir, err := os.MkdirTemp("", "epoll-trace-")
@@ -102,4 +108,30 @@ func (r *Recorder) Record(ctx context.Context, chapter string, sc Scenario) ([]b
 		"the server: " + strings.Join(append([]string{chapter, "-addr", "127.0.0.1:0", "-quiet"}, sc.Args...), " "),
 	}
 	return Normalise(raw, head, log.events, []Signal{stop})
+}
+
+// keepInherited marks every fd above stderr close-on-exec, so that the
+// server starts with stdin, stdout and stderr only. An fd that this process
+// inherited without the flag (a shell or an IDE may leave one open) would
+// otherwise pass on through strace to the server and take a number there:
+// the recorded connections' fds would depend on who ran the recorder.
+func keepInherited() error {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return fmt.Errorf("listing this process's fds: %w", err)
+	}
+	for _, e := range entries {
+		fd, err := strconv.Atoi(e.Name())
+		if err != nil {
+			return fmt.Errorf("/proc/self/fd lists %q: %w", e.Name(), err)
+		}
+		if fd <= 2 {
+			continue
+		}
+		// The directory's own fd, listed but closed by now, is EBADF.
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC); err != nil && !errors.Is(err, unix.EBADF) {
+			return fmt.Errorf("fd %d: setting close-on-exec: %w", fd, err)
+		}
+	}
+	return nil
 }

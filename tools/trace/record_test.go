@@ -6,7 +6,12 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // A fresh recording of chapter 3 with a silent client shows what the
@@ -53,5 +58,33 @@ func TestNoStrace(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	if _, err := NewRecorder(repoRoot(t)); !errors.Is(err, ErrNoStrace) || err.Error() != "strace not found: apt-get install strace" {
 		t.Errorf("without strace: %v", err)
+	}
+}
+
+// An fd that the recorder inherited without close-on-exec does not pass on
+// to what it starts: a server under strace would otherwise hold it, and
+// the recorded fd numbers would skip it.
+func TestKeepInherited(t *testing.T) {
+	// dup gives an fd without close-on-exec, as a parent shell's would be.
+	fd, err := unix.Dup(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := unix.Close(fd); err != nil {
+			t.Error(err)
+		}
+	}()
+	if err := keepInherited(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("ls", "/proc/self/fd").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range strings.Fields(string(out)) {
+		if name == strconv.Itoa(fd) {
+			t.Errorf("a child holds fd %d, inherited from the recorder (it has %s)", fd, strings.Fields(string(out)))
+		}
 	}
 }
