@@ -130,7 +130,7 @@ func named(call string, err error) error {
 // kernel closes every fd of an exiting process.
 func must(call string, err error) {
 	if err != nil {
-		fmt.Fprintln(os.Stderr, named(call, err))
+		logf("%v", named(call, err))
 		os.Exit(1)
 	}
 }
@@ -139,14 +139,27 @@ func must(call string, err error) {
 // EAGAIN is not a failure: it only says "not now", so it is not reported.
 func report(call string, err error) {
 	if err != nil && err != unix.EAGAIN {
-		fmt.Fprintln(os.Stderr, named(call, err))
+		logf("%v", named(call, err))
 	}
+}
+
+// stderrMu serialises the lines on stderr. closeOnSignal takes it for good
+// before it closes a blocking chapter's fds, so "closing down" is the last
+// line: a loop that meets its fds closed under it (EBADF) waits here for
+// the exit instead of reporting the closed fd again and again.
+var stderrMu sync.Mutex
+
+// logf writes one line on stderr.
+func logf(format string, args ...any) {
+	stderrMu.Lock()
+	defer stderrMu.Unlock()
+	fmt.Fprintf(os.Stderr, format+"\n", args...)
 }
 
 // dropped reports on stderr why the server gave up on a client, if it did.
 func dropped(address unix.Sockaddr, why error) {
 	if why != nil {
-		fmt.Fprintf(os.Stderr, "%s: dropped: %v\n", sockaddrString(address), why)
+		logf("%s: dropped: %v", sockaddrString(address), why)
 	}
 }
 
@@ -157,7 +170,7 @@ func dropped(address unix.Sockaddr, why error) {
 func announce(serverFD int) {
 	sa, err := unix.Getsockname(serverFD)
 	must("getsockname", err)
-	fmt.Fprintf(os.Stderr, "listening on %s\n", sockaddrString(sa))
+	logf("listening on %s", sockaddrString(sa))
 }
 
 // setOption sets an integer socket option. Every option the chapters set
@@ -392,7 +405,7 @@ func stopOnSignal() *stopFlag {
 	go func() {
 		sig := <-signals
 		signal.Stop(signals)
-		fmt.Fprintf(os.Stderr, "%v: closing down\n", sig)
+		logf("%v: closing down", sig)
 		stop.set.Store(true)
 	}()
 	if stdout == os.Stdout {
@@ -451,7 +464,7 @@ func (q *echoQueue) Write(p []byte) (int, error) {
 	defer q.mu.Unlock()
 	if q.size+len(p) > q.max {
 		if q.dropped == 0 {
-			fmt.Fprintln(os.Stderr, "stdout is not keeping up: requests are not echoed until it does")
+			logf("stdout is not keeping up: requests are not echoed until it does")
 		}
 		q.dropped++
 		return len(p), nil
@@ -481,7 +494,7 @@ func (q *echoQueue) run(w io.Writer) {
 			q.size -= len(p)
 		}
 		if q.dropped > 0 && q.size == 0 {
-			fmt.Fprintf(os.Stderr, "stdout kept up again: %d requests were not echoed\n", q.dropped)
+			logf("stdout kept up again: %d requests were not echoed", q.dropped)
 			q.dropped = 0
 		}
 		if len(q.queue) == 0 {
@@ -530,10 +543,14 @@ func closeOnSignal(fds ...int) *openFDs {
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		sig := <-signals
+		set.mu.Lock()   // held until exit: no fd changes hands after this
+		stderrMu.Lock() // and no line follows this one
 		fmt.Fprintf(os.Stderr, "%v: closing down\n", sig)
-		set.mu.Lock() // held until exit: no fd changes hands after this
 		for fd := range set.fds {
-			closeFD(fd)
+			// Not closeFD: its report would wait for stderrMu.
+			if err := unix.Close(fd); err != nil {
+				fmt.Fprintln(os.Stderr, named("close", err))
+			}
 		}
 		os.Exit(0)
 	}()
