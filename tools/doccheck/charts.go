@@ -49,18 +49,8 @@ func chartPath(data, lang string) string {
 // charts reads the page's chart markers, outside code fences.
 func (c *checker) charts(p *page) []chart {
 	var out []chart
-	fence := ""
-	for i, line := range p.lines {
-		switch {
-		case fence != "":
-			if closes(line, fence) {
-				fence = ""
-			}
-			continue
-		case opens(line) != "":
-			fence = opens(line)
-			continue
-		case !strings.HasPrefix(strings.TrimSpace(line), "<!-- chart:"):
+	for i, line := range outsideFences(p.lines, nil) {
+		if !strings.HasPrefix(strings.TrimSpace(line), "<!-- chart:") {
 			continue
 		}
 		m := chartMarkerRE.FindStringSubmatch(strings.TrimSpace(line))

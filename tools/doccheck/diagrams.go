@@ -27,22 +27,12 @@ var svgRE = regexp.MustCompile(`!\[[^\]]*\]\(([^)\s]+\.svg)\)`)
 func (c *checker) checkDiagrams() {
 	for _, p := range c.pages {
 		_, english := Twin(p.rel)
-		fence := ""
-		for i, line := range p.lines {
-			switch {
-			case fence != "":
-				if closes(line, fence) {
-					fence = ""
-				}
-				continue
-			case opens(line) != "":
-				fence = opens(line)
-				info := strings.ToLower(strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), fence[:1])))
-				if sourceLangs[info] {
-					c.report(p, i+1, "a %s block shows a diagram's source as code: draw it from docs/diagrams (see tools/diagram) and show the SVG", info)
-				}
-				continue
+		fenced := func(i int, info string) {
+			if info = strings.ToLower(info); sourceLangs[info] {
+				c.report(p, i+1, "a %s block shows a diagram's source as code: draw it from docs/diagrams (see tools/diagram) and show the SVG", info)
 			}
+		}
+		for i, line := range outsideFences(p.lines, fenced) {
 			for _, m := range svgRE.FindAllStringSubmatch(maskCode(line), -1) {
 				c.checkImageLang(p, i+1, m[1], english)
 			}

@@ -54,18 +54,7 @@ func (f figure) key() string { return f.file + " " + f.row + " " + f.col }
 // markers it cannot read.
 func (c *checker) figures(p *page, report bool) []figure {
 	var out []figure
-	fence := ""
-	for i, line := range p.lines {
-		switch {
-		case fence != "":
-			if closes(line, fence) {
-				fence = ""
-			}
-			continue
-		case opens(line) != "":
-			fence = opens(line)
-			continue
-		}
+	for i, line := range outsideFences(p.lines, nil) {
 		masked := maskCode(line)
 		good := figureMarkerRE.FindAllStringSubmatchIndex(masked, -1)
 		if report && len(dataMarkerRE.FindAllStringIndex(masked, -1)) != len(good) {

@@ -1,6 +1,7 @@
 package doccheck
 
 import (
+	"iter"
 	"path"
 	"regexp"
 	"slices"
@@ -105,6 +106,32 @@ func opens(line string) string {
 func closes(line, fence string) bool {
 	line = strings.TrimSpace(line)
 	return strings.HasPrefix(line, fence) && strings.Trim(line, fence[:1]) == ""
+}
+
+// outsideFences yields each line outside fenced code, with its 0-based
+// index. A fence's opening line is not yielded: opened, when not nil, gets
+// its index and info word (go, mermaid, ...) instead.
+func outsideFences(lines []string, opened func(i int, info string)) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		fence := ""
+		for i, line := range lines {
+			switch {
+			case fence != "":
+				if closes(line, fence) {
+					fence = ""
+				}
+			case opens(line) != "":
+				fence = opens(line)
+				if opened != nil {
+					opened(i, strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), fence[:1])))
+				}
+			default:
+				if !yield(i, line) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // maskCode blanks out inline code spans, so that what they show is not read

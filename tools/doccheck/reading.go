@@ -398,18 +398,8 @@ func termUses(text string, terms []term) []string {
 // masked, numbered from 1: tables count, since their prose is prose too.
 func termLines(lines []string) []item {
 	var out []item
-	fence := ""
-	for i, line := range lines {
-		switch {
-		case fence != "":
-			if closes(line, fence) {
-				fence = ""
-			}
-		case opens(line) != "":
-			fence = opens(line)
-		default:
-			out = append(out, item{i + 1, tagRE.ReplaceAllString(maskCode(line), "")})
-		}
+	for i, line := range outsideFences(lines, nil) {
+		out = append(out, item{i + 1, tagRE.ReplaceAllString(maskCode(line), "")})
 	}
 	return out
 }
